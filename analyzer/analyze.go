@@ -1,0 +1,263 @@
+package analyzer
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Check is one analyzer: a name, what it looks for, the IDs it may report, and
+// its Run function. Checks read only the pass (built from client-go interfaces).
+type Check struct {
+	Name string
+	Doc  string
+	IDs  []ID
+	Run  func(p *pass)
+}
+
+// Checks lists every check in the order they run. Spec-based checks run before
+// event-based ones so that a merged finding keeps the spec's precise message.
+var Checks = []*Check{
+	secretRefCheck,
+	serviceAccountCheck,
+}
+
+// Result is what an analysis found.
+type Result struct {
+	Findings []Finding
+	// Warnings name what the analysis could not read (e.g. a list that was forbidden).
+	Warnings []string
+}
+
+// Analyze runs every check over the cluster and returns one finding per root cause.
+func Analyze(ctx context.Context, c Cluster) (*Result, error) {
+	if c.Client == nil {
+		return nil, fmt.Errorf("analyze: no Kubernetes client")
+	}
+	idx, err := buildIndex(ctx, c)
+	if err != nil {
+		return nil, fmt.Errorf("reading the cluster: %w", err)
+	}
+	p := newPass(ctx, c, idx)
+	for _, check := range Checks {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		check.Run(p)
+	}
+	p.reportCoverageGaps()
+	findings := consolidate(p.findings)
+	SortFindings(findings)
+	return &Result{Findings: findings, Warnings: idx.warnings}, nil
+}
+
+// pass is the state one analysis run shares between checks.
+type pass struct {
+	ctx       context.Context
+	cluster   Cluster
+	idx       *index
+	workloads *workloadSet
+	// observations holds what events, statuses and logs said, per workload.
+	observations map[*workload][]observation
+	findings     []Finding
+	// gaps counts, per kind the dump lacked, the references whose check had to
+	// rest on events and status alone.
+	gaps map[string]*coverageGap
+}
+
+func newPass(ctx context.Context, c Cluster, idx *index) *pass {
+	p := &pass{ctx: ctx, cluster: c, idx: idx, gaps: map[string]*coverageGap{}}
+	p.workloads = buildWorkloads(idx)
+	p.observations = observeAll(p)
+	return p
+}
+
+// report records a finding, filling its severity from the registry when unset.
+func (p *pass) report(f Finding) {
+	if f.Severity == 0 {
+		def, ok := Lookup(f.ID)
+		if !ok {
+			panic("analyzer: unregistered finding ID " + string(f.ID))
+		}
+		f.Severity = def.Severity
+	}
+	if f.Pods == nil {
+		f.Pods = []string{}
+	}
+	if f.Evidence == nil {
+		f.Evidence = []string{}
+	}
+	p.findings = append(p.findings, f)
+}
+
+// covers tells whether a missing object of kind is really missing: the source
+// collected the kind and the client could list it.
+func (p *pass) covers(kind, namespace, name string) (bool, string) {
+	if reason, failed := p.idx.listFailed[kind]; failed {
+		return false, reason
+	}
+	return p.cluster.covers(kind, namespace, name)
+}
+
+// supersedes says which IDs a more specific one replaces for the same workload
+// and Secret: no secret-mount-failed beside secret-not-found.
+var supersedes = map[ID][]ID{
+	SecretNotFound:            {SecretMountFailed},
+	SecretInOtherNamespace:    {SecretNotFound, SecretMountFailed},
+	SecretKeyNotFound:         {SecretMountFailed},
+	SATokenSecretNotFound:     {SecretNotFound, SecretMountFailed},
+	SecretSourceNotReady:      {SecretNotFound, SecretMountFailed, SecretInOtherNamespace},
+	NodeSecretForbidden:       {SecretMountFailed},
+	CSISecretMountFailed:      {SecretMountFailed},
+	SecretCreatedAfterFailure: {SecretMountFailed},
+	PullSecretNotFound:        {ImagePullAuthFailed},
+	PullSecretWrongType:       {ImagePullAuthFailed},
+	PullSecretMalformed:       {ImagePullAuthFailed},
+	PullSecretNoRegistryMatch: {ImagePullAuthFailed},
+	ServiceAccountNotFound:    {AdmissionDenied},
+}
+
+// workloadWide are IDs whose superseding applies across every Secret of the
+// workload: a pull-secret cause explains an image pull failure that names no Secret.
+var workloadWide = map[ID]bool{ImagePullAuthFailed: true, AdmissionDenied: true}
+
+type findingKey struct {
+	Namespace, Kind, Name, Secret string
+	ID                            ID
+}
+
+// consolidate merges findings with the same workload, Secret and ID (uniting
+// their pods, references and evidence), then folds a general finding into the
+// specific one that explains it (no secret-mount-failed beside secret-not-found):
+// its evidence and pods move over, the general row goes.
+func consolidate(in []Finding) []Finding {
+	merged := map[findingKey]*Finding{}
+	var order []findingKey
+	for _, f := range in {
+		k := findingKey{f.Namespace, f.Object.Kind, f.Object.Name, f.Secret, f.ID}
+		if have, ok := merged[k]; ok {
+			mergeInto(have, f)
+			continue
+		}
+		f := f
+		merged[k] = &f
+		order = append(order, k)
+	}
+	// The first finding of each (workload, Secret) and of each workload per ID.
+	type scope struct{ Namespace, Kind, Name, Secret string }
+	sameSecret := map[scope]map[ID]*Finding{}
+	sameWorkload := map[scope]map[ID]*Finding{}
+	for _, k := range order {
+		for _, s := range []struct {
+			m map[scope]map[ID]*Finding
+			k scope
+		}{{sameSecret, scope{k.Namespace, k.Kind, k.Name, k.Secret}}, {sameWorkload, scope{k.Namespace, k.Kind, k.Name, ""}}} {
+			if s.m[s.k] == nil {
+				s.m[s.k] = map[ID]*Finding{}
+			}
+			if s.m[s.k][k.ID] == nil {
+				s.m[s.k][k.ID] = merged[k]
+			}
+		}
+	}
+	out := make([]Finding, 0, len(order))
+	for _, k := range order {
+		f := merged[k]
+		secretScope := sameSecret[scope{k.Namespace, k.Kind, k.Name, k.Secret}]
+		into := specificFor(k.ID, secretScope)
+		if into == nil && workloadWide[k.ID] {
+			into = specificFor(k.ID, sameWorkload[scope{k.Namespace, k.Kind, k.Name, ""}])
+		}
+		// Follow the chain to the most specific finding (secret-mount-failed ->
+		// secret-not-found -> secret-in-other-namespace), which is the one kept.
+		for hops := 0; into != nil && hops < len(Definitions); hops++ {
+			next := specificFor(into.ID, sameSecret[scope{into.Namespace, into.Object.Kind, into.Object.Name, into.Secret}])
+			if next == nil {
+				break
+			}
+			into = next
+		}
+		if into != nil {
+			into.Pods = unionSorted(into.Pods, f.Pods)
+			into.Evidence = appendUnique(into.Evidence, f.Evidence...)
+			continue
+		}
+		out = append(out, *f)
+	}
+	return out
+}
+
+// specificFor returns the finding, among those present, whose ID supersedes id.
+// The supersedes table is walked in registry order so that the choice is stable.
+func specificFor(id ID, present map[ID]*Finding) *Finding {
+	for _, def := range Definitions {
+		f, ok := present[def.ID]
+		if !ok || def.ID == id {
+			continue
+		}
+		for _, general := range supersedes[def.ID] {
+			if general == id {
+				return f
+			}
+		}
+	}
+	return nil
+}
+
+func mergeInto(have *Finding, f Finding) {
+	have.Pods = unionSorted(have.Pods, f.Pods)
+	have.Evidence = appendUnique(have.Evidence, f.Evidence...)
+	if f.Reference != "" && !containsPart(have.Reference, f.Reference) {
+		if have.Reference == "" {
+			have.Reference = f.Reference
+		} else {
+			have.Reference += ", " + f.Reference
+		}
+	}
+	if f.Severity > have.Severity {
+		have.Severity = f.Severity
+	}
+	if have.Commands == nil {
+		have.Commands = f.Commands
+	}
+}
+
+func containsPart(list, part string) bool {
+	for _, p := range strings.Split(list, ", ") {
+		if p == part {
+			return true
+		}
+	}
+	return false
+}
+
+func unionSorted(a, b []string) []string {
+	set := map[string]bool{}
+	for _, s := range a {
+		set[s] = true
+	}
+	for _, s := range b {
+		set[s] = true
+	}
+	out := make([]string, 0, len(set))
+	for s := range set {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func appendUnique(list []string, more ...string) []string {
+	seen := make(map[string]bool, len(list))
+	for _, s := range list {
+		seen[s] = true
+	}
+	for _, s := range more {
+		if !seen[s] {
+			seen[s] = true
+			list = append(list, s)
+		}
+	}
+	return list
+}

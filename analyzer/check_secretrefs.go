@@ -1,0 +1,686 @@
+package analyzer
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/secretscan/secretscan/analyzer/messages"
+	"github.com/secretscan/secretscan/internal/redact"
+)
+
+var secretRefCheck = &Check{
+	Name: "secret-references",
+	Doc: `Resolves every Secret a pod or pod template references (env secretKeyRef,
+envFrom secretRef, secret and projected volumes with their items) against the
+Secrets of the pod's namespace, honouring optional, and joins what events,
+container states and conditions said about each one.`,
+	IDs: []ID{SecretNotFound, SecretInOtherNamespace, SecretKeyNotFound, OptionalSecretMissing,
+		SecretEmpty, SecretTypeMismatch, SATokenSecretNotFound, SecretMountFailed,
+		NodeSecretForbidden, SecretCreatedAfterFailure},
+	Run: runSecretRefs,
+}
+
+// usage is how one workload uses one Secret: every reference and the pods holding it.
+type usage struct {
+	Secret string
+	Refs   []SecretRef
+	// Pods maps a reference's description to the pods whose spec holds it.
+	Pods map[string][]string
+	// InTemplate is true when the current template holds the reference.
+	InTemplate bool
+}
+
+func (u *usage) add(r SecretRef, pod string) {
+	desc := r.Describe() + "\x00" + r.Key
+	if _, ok := u.Pods[desc]; !ok {
+		u.Refs = append(u.Refs, r)
+		u.Pods[desc] = nil
+	}
+	if pod != "" {
+		u.Pods[desc] = append(u.Pods[desc], pod)
+	}
+}
+
+// pods returns the pods holding any of the given references.
+func (u *usage) podsOf(refs []SecretRef) []string {
+	var pods []string
+	for _, r := range refs {
+		pods = append(pods, u.Pods[r.Describe()+"\x00"+r.Key]...)
+	}
+	return unionSorted(nil, pods)
+}
+
+// usages groups a workload's non-pull Secret references by Secret name.
+func usages(w *workload) map[string]*usage {
+	out := map[string]*usage{}
+	add := func(spec *corev1.PodSpec, pod string) {
+		for _, r := range secretRefs(spec) {
+			if r.Path == refPullSecret || r.Secret == "" {
+				continue
+			}
+			u := out[r.Secret]
+			if u == nil {
+				u = &usage{Secret: r.Secret, Pods: map[string][]string{}}
+				out[r.Secret] = u
+			}
+			u.add(r, pod)
+			if pod == "" {
+				u.InTemplate = true
+			}
+		}
+	}
+	if w.Template != nil {
+		add(&w.Template.Spec, "")
+	}
+	for _, p := range w.Pods {
+		add(&p.Spec, p.Name)
+	}
+	return out
+}
+
+// secretCauses are the signals about a Secret's existence, keys and mounting.
+var secretCauses = map[messages.Cause]bool{
+	messages.SecretNotFound: true, messages.SecretKeyNotFound: true, messages.VolumeKeyNotFound: true,
+	messages.SecretCacheSyncFailed: true, messages.ObjectNotRegistered: true, messages.NodeForbidden: true,
+	messages.MountTimeout: true,
+}
+
+func runSecretRefs(p *pass) {
+	for _, w := range p.workloads.list {
+		uses := usages(w)
+		bySecret := map[string][]observation{}
+		for _, o := range p.observations[w] {
+			if !secretCauses[o.Signal.Cause] {
+				continue
+			}
+			if o.Signal.Cause == messages.MountTimeout {
+				// One signal per unmounted volume that mounts a Secret.
+				for _, v := range o.Signal.Volumes {
+					sig := o.Signal
+					sig.Volume = v
+					if name := secretOfSignal(w, o.Pod, sig); name != "" {
+						o2 := o
+						o2.Signal, o2.Secret = sig, name
+						bySecret[name] = append(bySecret[name], o2)
+					}
+				}
+				continue
+			}
+			if o.Secret == "" || (o.Signal.Cause == messages.NodeForbidden && o.Signal.Resource != "" && o.Signal.Resource != "secrets" && o.Signal.Resource != "secret") {
+				continue
+			}
+			bySecret[o.Secret] = append(bySecret[o.Secret], o)
+		}
+		names := map[string]bool{}
+		for n := range uses {
+			names[n] = true
+		}
+		for n := range bySecret {
+			names[n] = true
+		}
+		sorted := make([]string, 0, len(names))
+		for n := range names {
+			sorted = append(sorted, n)
+		}
+		sort.Strings(sorted)
+		for _, name := range sorted {
+			u := uses[name]
+			if u == nil {
+				u = &usage{Secret: name, Pods: map[string][]string{}}
+			}
+			checkSecretUse(p, w, u, bySecret[name])
+		}
+	}
+}
+
+// legacyTokenName matches the Secrets the token controller created for
+// ServiceAccounts before 1.24: "<sa>-token-<5 random chars>".
+var legacyTokenName = regexp.MustCompile(`^(.+)-token-[a-z0-9]{5}$`)
+
+// checkSecretUse decides what is wrong, if anything, with one workload's use of one Secret.
+func checkSecretUse(p *pass, w *workload, u *usage, obs []observation) {
+	ns := w.Namespace
+	secret, exists := p.idx.secrets[nsName{ns, u.Secret}]
+	if exists {
+		checkExistingSecret(p, w, u, secret, obs)
+		return
+	}
+	covered, why := p.covers("Secret", ns, u.Secret)
+	var required, optionalRefs []SecretRef
+	for _, r := range u.Refs {
+		if r.Optional {
+			optionalRefs = append(optionalRefs, r)
+		} else {
+			required = append(required, r)
+		}
+	}
+	notFound := filterObs(obs, messages.SecretNotFound)
+	keyObs := append(filterObs(obs, messages.SecretKeyNotFound), filterObs(obs, messages.VolumeKeyNotFound)...)
+
+	if covered {
+		if len(u.Refs) > 0 && len(required) == 0 {
+			p.report(Finding{
+				ID: OptionalSecretMissing, Namespace: ns, Object: w.ref(), Pods: u.podsOf(optionalRefs), Secret: u.Secret,
+				Reference: describeRefs(optionalRefs),
+				Message:   fmt.Sprintf("optional Secret %s/%s does not exist: the pods start without its data", ns, u.Secret),
+				Evidence:  specEvidence(w, optionalRefs), Remediation: fmt.Sprintf("Create Secret %s in namespace %s if the application needs its data, or remove the reference from %s %s/%s", u.Secret, ns, w.Kind, ns, w.Name),
+				Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s", u.Secret, ns)}},
+			})
+			return
+		}
+		if len(required) == 0 && len(notFound) == 0 {
+			return
+		}
+		p.reportMissingSecret(w, u, required, obs, "")
+		return
+	}
+
+	// The dump holds no Secrets here: what events and status say is all there is.
+	p.noteGap("Secret", why, w)
+	if len(notFound) > 0 {
+		if cleared, when := clearedAfter(w, notFound); cleared {
+			p.report(Finding{
+				ID: SecretCreatedAfterFailure, Namespace: ns, Object: w.ref(), Pods: podsOfObs(notFound), Secret: u.Secret,
+				Reference: describeRefs(u.Refs),
+				Message:   fmt.Sprintf("Secret %s/%s was not found until %s; the pods have run since, so it was probably created then (%s)", ns, u.Secret, when, why),
+				Evidence:  obsEvidence(notFound), Remediation: "Nothing to do if the pods stay healthy; confirm the Secret exists on the live cluster",
+				Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s", u.Secret, ns)}},
+			})
+			return
+		}
+		p.reportMissingSecret(w, u, required, obs, why)
+		return
+	}
+	if len(keyObs) > 0 {
+		p.reportMissingKeys(w, u, nil, keyObs, why)
+		return
+	}
+	secretMountProblems(p, w, u, obs)
+}
+
+// reportMissingSecret reports a Secret that does not exist (or that events say
+// did not): in another namespace, a deleted legacy token, or simply absent.
+func (p *pass) reportMissingSecret(w *workload, u *usage, required []SecretRef, obs []observation, uncoveredWhy string) {
+	ns := w.Namespace
+	notFound := filterObs(obs, messages.SecretNotFound)
+	evidence := append(specEvidence(w, required), obsEvidence(notFound)...)
+	evidence = append(evidence, rolloutEvidence(w, u)...)
+	pods := unionSorted(u.podsOf(required), podsOfObs(notFound))
+	refs := describeRefs(required)
+	if refs == "" {
+		refs = describeObsRefs(notFound)
+	}
+	base := Finding{Namespace: ns, Object: w.ref(), Pods: pods, Secret: u.Secret, Reference: refs, Evidence: evidence}
+	confirm := []string{fmt.Sprintf("kubectl get secret %s -n %s", u.Secret, ns)}
+	if len(pods) > 0 {
+		confirm = append(confirm, fmt.Sprintf("kubectl describe pod %s -n %s", pods[0], ns))
+	}
+	source := ""
+	if uncoveredWhy != "" {
+		source = fmt.Sprintf(" (from events and status: %s)", uncoveredWhy)
+	}
+
+	if m := legacyTokenName.FindStringSubmatch(u.Secret); m != nil && mountsAsVolume(u) {
+		sa := m[1]
+		f := base
+		f.ID = SATokenSecretNotFound
+		f.Message = fmt.Sprintf("legacy ServiceAccount token Secret %s/%s no longer exists%s; token Secrets are no longer auto-created (1.24+) and unused ones are cleaned up (1.30+)", ns, u.Secret, source)
+		f.Remediation = fmt.Sprintf("Use the projected token volume (remove volume %s and let the ServiceAccount admission add kube-api-access), or create a long-lived token Secret annotated kubernetes.io/service-account.name: %s", describeVolumes(required), sa)
+		f.Commands = &Commands{Confirm: confirm, Fix: []string{
+			fmt.Sprintf("kubectl create -n %s -f - <<'EOF'\napiVersion: v1\nkind: Secret\nmetadata:\n  name: %s\n  annotations:\n    kubernetes.io/service-account.name: %s\ntype: kubernetes.io/service-account-token\nEOF", ns, u.Secret, sa),
+		}}
+		p.report(f)
+		return
+	}
+	if uncoveredWhy == "" {
+		if others := otherNamespaces(p.idx.secretNamespace[u.Secret], ns); len(others) > 0 {
+			f := base
+			f.ID = SecretInOtherNamespace
+			f.Message = fmt.Sprintf("Secret %s does not exist in namespace %s but does in %s; pods can only use Secrets of their own namespace", u.Secret, ns, strings.Join(others, ", "))
+			f.Remediation = fmt.Sprintf("Copy the Secret into namespace %s (the command below pipes it without printing its values), or point %s %s/%s at a Secret of its own namespace", ns, w.Kind, ns, w.Name)
+			f.Commands = &Commands{Confirm: confirm, Fix: []string{
+				fmt.Sprintf("kubectl get secret %s -n %s -o json | jq 'del(.metadata.namespace, .metadata.uid, .metadata.resourceVersion, .metadata.creationTimestamp, .metadata.ownerReferences, .metadata.managedFields)' | kubectl apply -n %s -f -", u.Secret, others[0], ns),
+			}}
+			p.report(f)
+			return
+		}
+	}
+	f := base
+	f.ID = SecretNotFound
+	f.Message = fmt.Sprintf("Secret %s/%s does not exist%s", ns, u.Secret, source)
+	if uncoveredWhy == "" {
+		if guess, ok := closest(u.Secret, p.idx.secretNames[ns]); ok {
+			f.Message += fmt.Sprintf("; did you mean %s?", guess)
+		}
+	}
+	f.Remediation = fmt.Sprintf("Create the Secret in namespace %s, or fix the name in %s %s/%s", ns, w.Kind, ns, w.Name)
+	fix := fmt.Sprintf("kubectl create secret generic %s -n %s --from-literal=KEY=VALUE", u.Secret, ns)
+	if keys := requiredKeys(required); len(keys) > 0 {
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = fmt.Sprintf("--from-literal=%s=...", k)
+		}
+		fix = fmt.Sprintf("kubectl create secret generic %s -n %s %s", u.Secret, ns, strings.Join(parts, " "))
+	}
+	f.Commands = &Commands{Confirm: confirm, Fix: []string{fix}}
+	p.report(f)
+}
+
+// checkExistingSecret checks a Secret that exists: the keys asked for, whether
+// it is empty, whether its type fits, and whether failures in events predate it.
+func checkExistingSecret(p *pass, w *workload, u *usage, s *corev1.Secret, obs []observation) {
+	ns := w.Namespace
+	var missingRequired, missingOptional []SecretRef
+	for _, r := range u.Refs {
+		if r.Key == "" || hasKey(s, r.Key) {
+			continue
+		}
+		if !redact.KeysKnown(s) && !redact.KnownMissingKey(s, r.Key) {
+			continue
+		}
+		if r.Optional {
+			missingOptional = append(missingOptional, r)
+		} else {
+			missingRequired = append(missingRequired, r)
+		}
+	}
+	if len(missingRequired) > 0 {
+		keyObs := append(filterObs(obs, messages.SecretKeyNotFound), filterObs(obs, messages.VolumeKeyNotFound)...)
+		p.reportMissingKeys(w, u, missingRequired, keyObs, "")
+	}
+	if len(missingOptional) > 0 {
+		keys := requiredKeys(missingOptional)
+		p.report(Finding{
+			ID: OptionalSecretMissing, Namespace: ns, Object: w.ref(), Pods: u.podsOf(missingOptional), Secret: u.Secret,
+			Reference: describeRefs(missingOptional),
+			Message:   fmt.Sprintf("Secret %s/%s has no %s %s (optional): the pods start without %s", ns, u.Secret, plural(len(keys), "key", "keys"), strings.Join(keys, ", "), plural(len(keys), "it", "them")),
+			Evidence:  specEvidence(w, missingOptional), Remediation: fmt.Sprintf("Add the %s to Secret %s/%s if the application needs %s", plural(len(keys), "key", "keys"), ns, u.Secret, plural(len(keys), "it", "them")),
+			Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data}' | jq 'keys'", u.Secret, ns)}},
+		})
+	}
+	if redact.KeysKnown(s) && len(s.Data) == 0 && len(s.StringData) == 0 && len(u.Refs) > 0 {
+		p.report(Finding{
+			ID: SecretEmpty, Namespace: ns, Object: w.ref(), Pods: u.podsOf(u.Refs), Secret: u.Secret,
+			Reference: describeRefs(u.Refs),
+			Message:   fmt.Sprintf("Secret %s/%s has no data at all", ns, u.Secret),
+			Evidence:  append(specEvidence(w, u.Refs), fmt.Sprintf("Secret %s/%s (type %s) has no keys", ns, u.Secret, secretType(s))),
+			Remediation: fmt.Sprintf("Fill Secret %s/%s with the keys the application expects, or find what should have produced it", ns, u.Secret),
+			Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data}' | jq 'keys'", u.Secret, ns)}},
+		})
+	}
+	if missing := missingTypeKeys(s); len(missing) > 0 {
+		p.report(Finding{
+			ID: SecretTypeMismatch, Namespace: ns, Object: w.ref(), Pods: u.podsOf(u.Refs), Secret: u.Secret,
+			Reference: describeRefs(u.Refs),
+			Message:   fmt.Sprintf("Secret %s/%s is of type %s but lacks %s", ns, u.Secret, s.Type, strings.Join(missing, " and ")),
+			Evidence:  append(specEvidence(w, u.Refs), fmt.Sprintf("Secret %s/%s type %s has keys [%s]", ns, u.Secret, s.Type, strings.Join(secretKeys(s), ", "))),
+			Remediation: fmt.Sprintf("Give Secret %s/%s the keys its type requires (%s), or change its type to Opaque", ns, u.Secret, strings.Join(missing, ", ")),
+			Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.type}{\"\\n\"}{.data}' | head -c 300", u.Secret, ns)}},
+		})
+	}
+
+	// Failures recorded before the Secret existed.
+	failures := append(filterObs(obs, messages.SecretNotFound), filterObs(obs, messages.SecretKeyNotFound)...)
+	failures = append(failures, filterObs(obs, messages.VolumeKeyNotFound)...)
+	if len(failures) > 0 && len(missingRequired) == 0 {
+		last := lastOf(failures)
+		created := s.CreationTimestamp.Time
+		createdAfter := !created.IsZero() && !last.IsZero() && !created.Before(last)
+		recovered := !anyCurrent(failures) && podsRunSince(w, last)
+		if createdAfter || recovered {
+			p.report(Finding{
+				ID: SecretCreatedAfterFailure, Namespace: ns, Object: w.ref(), Pods: podsOfObs(failures), Secret: u.Secret,
+				Reference: describeRefs(u.Refs),
+				Message:   fmt.Sprintf("Secret %s/%s exists (created %s); the failures end at %s, so the problem has probably cleared", ns, u.Secret, timeOrUnknown(created), timeOrUnknown(last)),
+				Evidence:  obsEvidence(failures), Remediation: "Nothing to do if the pods stay healthy; pods still waiting can be restarted with kubectl rollout restart",
+				Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.metadata.creationTimestamp}'", u.Secret, ns)}},
+			})
+		} else {
+			f := Finding{
+				ID: SecretMountFailed, Namespace: ns, Object: w.ref(), Pods: podsOfObs(failures), Secret: u.Secret,
+				Reference: describeRefs(u.Refs),
+				Message:   fmt.Sprintf("the kubelet reported Secret %s/%s missing although the dump holds it (created %s): the dump's parts may come from different times, or the Secret was deleted and recreated", ns, u.Secret, timeOrUnknown(created)),
+				Evidence:  obsEvidence(failures), Remediation: "Check the Secret and the pod on the live cluster; restart the pod if the Secret exists",
+				Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s", u.Secret, ns)}},
+			}
+			p.report(f)
+		}
+	}
+	secretMountProblems(p, w, u, obs)
+}
+
+// reportMissingKeys reports keys a workload asks for that the Secret lacks.
+func (p *pass) reportMissingKeys(w *workload, u *usage, refs []SecretRef, keyObs []observation, uncoveredWhy string) {
+	ns := w.Namespace
+	keys := requiredKeys(refs)
+	for _, o := range keyObs {
+		if o.Signal.Key != "" {
+			keys = appendUnique(keys, o.Signal.Key)
+		}
+	}
+	sort.Strings(keys)
+	msg := fmt.Sprintf("Secret %s/%s has no %s %s", ns, u.Secret, plural(len(keys), "key", "keys"), strings.Join(keys, ", "))
+	if s, ok := p.idx.secrets[nsName{ns, u.Secret}]; ok && len(keys) == 1 {
+		if guess, ok := closest(keys[0], secretKeys(s)); ok {
+			msg += fmt.Sprintf("; did you mean %s?", guess)
+		}
+		msg += fmt.Sprintf(" (it has: %s)", strings.Join(secretKeys(s), ", "))
+	}
+	if uncoveredWhy != "" {
+		msg += fmt.Sprintf(" (from events and status: %s)", uncoveredWhy)
+	}
+	refDesc := describeRefs(refs)
+	if refDesc == "" {
+		refDesc = describeObsRefs(keyObs)
+	}
+	fix := make([]string, 0, 1)
+	if len(keys) > 0 {
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = fmt.Sprintf(`{"op":"add","path":"/data/%s","value":"<base64 value>"}`, strings.ReplaceAll(k, "/", "~1"))
+		}
+		fix = append(fix, fmt.Sprintf("kubectl patch secret %s -n %s --type=json -p '[%s]'", u.Secret, ns, strings.Join(parts, ",")))
+	}
+	p.report(Finding{
+		ID: SecretKeyNotFound, Namespace: ns, Object: w.ref(), Pods: unionSorted(u.podsOf(refs), podsOfObs(keyObs)), Secret: u.Secret,
+		Reference: refDesc, Message: msg,
+		Evidence:    append(append(specEvidence(w, refs), obsEvidence(keyObs)...), rolloutEvidence(w, u)...),
+		Remediation: fmt.Sprintf("Add the missing %s to Secret %s/%s, or fix the key name in %s %s/%s", plural(len(keys), "key", "keys"), ns, u.Secret, w.Kind, ns, w.Name),
+		Commands: &Commands{
+			Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data}' | jq 'keys'", u.Secret, ns)},
+			Fix:     fix,
+		},
+	})
+}
+
+// secretMountProblems reports mount failures with no missing-Secret cause: the
+// node authorizer's refusal, cache sync timeouts, volumes left unmounted. It
+// says whether it reported anything.
+func secretMountProblems(p *pass, w *workload, u *usage, obs []observation) bool {
+	ns := w.Namespace
+	reported := false
+	if nodeObs := filterObs(obs, messages.NodeForbidden); len(nodeObs) > 0 {
+		nodes := map[string]bool{}
+		for _, o := range nodeObs {
+			if o.Signal.Node != "" {
+				nodes[o.Signal.Node] = true
+			}
+		}
+		nodeList := make([]string, 0, len(nodes))
+		for n := range nodes {
+			nodeList = append(nodeList, n)
+		}
+		sort.Strings(nodeList)
+		msg := fmt.Sprintf("the node authorizer refused the kubelet access to Secret %s/%s", ns, u.Secret)
+		if len(nodeList) > 0 {
+			msg += " on " + strings.Join(nodeList, ", ")
+		}
+		msg += "; this is the kubelet's identity, not the pod's ServiceAccount, and usually a race at scheduling or after the Secret was recreated"
+		p.report(Finding{
+			ID: NodeSecretForbidden, Namespace: ns, Object: w.ref(), Pods: podsOfObs(nodeObs), Secret: u.Secret,
+			Reference: describeRefs(u.Refs), Message: msg, Evidence: obsEvidence(nodeObs),
+			Remediation: "Usually clears by itself; if it persists, delete the pod so it is rescheduled, and check that the node's kubelet runs with its own system:node:<name> credentials",
+			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get pod -n %s -o wide | grep %s", ns, w.Name)}},
+		})
+		reported = true
+	}
+	var mountObs []observation
+	for _, cause := range []messages.Cause{messages.SecretCacheSyncFailed, messages.ObjectNotRegistered, messages.MountTimeout} {
+		mountObs = append(mountObs, filterObs(obs, cause)...)
+	}
+	if len(mountObs) > 0 {
+		sortObs(mountObs)
+		f := Finding{
+			ID: SecretMountFailed, Namespace: ns, Object: w.ref(), Pods: podsOfObs(mountObs), Secret: u.Secret,
+			Reference: describeRefs(u.Refs), Evidence: obsEvidence(mountObs),
+			Message:     fmt.Sprintf("Secret %s/%s could not be mounted: %s", ns, u.Secret, mountCause(mountObs)),
+			Remediation: "Check the kubelet and apiserver connectivity of the node; delete the pod to retry on a fresh kubelet cache",
+			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get events -n %s --field-selector reason=FailedMount", ns)}},
+		}
+		// A transient cache timeout on a pod that runs is a warning at most.
+		if total := countObs(mountObs); (total <= 1 || podsRunSince(w, lastOf(mountObs))) && !anyCurrent(mountObs) {
+			f.Severity = SeverityWarning
+			f.Message += " (transient: the pods have run since)"
+		}
+		p.report(f)
+		reported = true
+	}
+	return reported
+}
+
+func mountCause(obs []observation) string {
+	switch obs[0].Signal.Cause {
+	case messages.SecretCacheSyncFailed:
+		return "the kubelet timed out syncing its Secret cache"
+	case messages.ObjectNotRegistered:
+		return "the kubelet had not registered the Secret for the pod (a known kubelet race)"
+	}
+	return "the volume stayed unmounted until the kubelet gave up waiting"
+}
+
+// missingTypeKeys lists the keys a built-in Secret type requires and s lacks.
+func missingTypeKeys(s *corev1.Secret) []string {
+	if !redact.KeysKnown(s) {
+		return nil
+	}
+	var missing []string
+	need := func(keys ...string) {
+		for _, k := range keys {
+			if !hasKey(s, k) {
+				missing = append(missing, k)
+			}
+		}
+	}
+	switch s.Type {
+	case corev1.SecretTypeTLS:
+		need(corev1.TLSCertKey, corev1.TLSPrivateKeyKey)
+	case corev1.SecretTypeSSHAuth:
+		need(corev1.SSHAuthPrivateKey)
+	case corev1.SecretTypeBasicAuth:
+		if !hasKey(s, corev1.BasicAuthUsernameKey) && !hasKey(s, corev1.BasicAuthPasswordKey) {
+			missing = append(missing, corev1.BasicAuthUsernameKey+" or "+corev1.BasicAuthPasswordKey)
+		}
+	case corev1.SecretTypeDockerConfigJson:
+		need(corev1.DockerConfigJsonKey)
+	case corev1.SecretTypeDockercfg:
+		need(corev1.DockerConfigKey)
+	}
+	return missing
+}
+
+func secretType(s *corev1.Secret) string {
+	if s.Type == "" {
+		return string(corev1.SecretTypeOpaque)
+	}
+	return string(s.Type)
+}
+
+func mountsAsVolume(u *usage) bool {
+	for _, r := range u.Refs {
+		if r.Path == refVolume || r.Path == refProjected {
+			return true
+		}
+	}
+	return len(u.Refs) == 0
+}
+
+func describeVolumes(refs []SecretRef) string {
+	var names []string
+	for _, r := range refs {
+		if r.Volume != "" {
+			names = append(names, r.Volume)
+		}
+	}
+	return joinSorted(names)
+}
+
+func otherNamespaces(namespaces []string, ns string) []string {
+	var out []string
+	for _, n := range namespaces {
+		if n != ns {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func requiredKeys(refs []SecretRef) []string {
+	var keys []string
+	for _, r := range refs {
+		if r.Key != "" {
+			keys = appendUnique(keys, r.Key)
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func describeRefs(refs []SecretRef) string {
+	var parts []string
+	for _, r := range refs {
+		parts = appendUnique(parts, r.Describe())
+	}
+	return strings.Join(parts, ", ")
+}
+
+// describeObsRefs names references known only from events: the volumes they name.
+func describeObsRefs(obs []observation) string {
+	var parts []string
+	for _, o := range obs {
+		if o.Signal.Volume != "" {
+			parts = appendUnique(parts, "volume "+o.Signal.Volume)
+		}
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ", ")
+}
+
+// specEvidence quotes where the workload's spec makes each reference.
+func specEvidence(w *workload, refs []SecretRef) []string {
+	var out []string
+	for _, r := range refs {
+		where := fmt.Sprintf("%s %s/%s", w.Kind, w.Namespace, w.Name)
+		out = appendUnique(out, fmt.Sprintf("%s spec: %s", where, r.specPath()))
+	}
+	return out
+}
+
+func filterObs(obs []observation, cause messages.Cause) []observation {
+	var out []observation
+	for _, o := range obs {
+		if o.Signal.Cause == cause {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// obsEvidence quotes observations newest first, each text once.
+func obsEvidence(obs []observation) []string {
+	sorted := append([]observation(nil), obs...)
+	sortObs(sorted)
+	var out []string
+	for _, o := range sorted {
+		out = appendUnique(out, o.Evidence)
+	}
+	return out
+}
+
+func sortObs(obs []observation) {
+	sort.SliceStable(obs, func(i, j int) bool {
+		if obs[i].Current != obs[j].Current {
+			return obs[i].Current
+		}
+		if !obs[i].Last.Equal(obs[j].Last) {
+			return obs[i].Last.After(obs[j].Last)
+		}
+		return obs[i].Evidence < obs[j].Evidence
+	})
+}
+
+func podsOfObs(obs []observation) []string {
+	var pods []string
+	for _, o := range obs {
+		if o.Pod != "" {
+			pods = append(pods, o.Pod)
+		}
+	}
+	return unionSorted(nil, pods)
+}
+
+func countObs(obs []observation) int {
+	n := 0
+	for _, o := range obs {
+		n += max(o.Count, 1)
+	}
+	return n
+}
+
+func lastOf(obs []observation) time.Time {
+	var last time.Time
+	for _, o := range obs {
+		if o.Last.After(last) {
+			last = o.Last
+		}
+	}
+	return last
+}
+
+func anyCurrent(obs []observation) bool {
+	for _, o := range obs {
+		if o.Current {
+			return true
+		}
+	}
+	return false
+}
+
+// clearedAfter reports whether failures have cleared: none is the pods' present
+// state, and every pod of the workload has been running since the last one.
+func clearedAfter(w *workload, obs []observation) (bool, string) {
+	if anyCurrent(obs) {
+		return false, ""
+	}
+	last := lastOf(obs)
+	if !podsRunSince(w, last) {
+		return false, ""
+	}
+	return true, timeOrUnknown(last)
+}
+
+// podsRunSince reports whether the workload has pods and all of them are running
+// with every container started at or after t.
+func podsRunSince(w *workload, t time.Time) bool {
+	if len(w.Pods) == 0 {
+		return false
+	}
+	for _, p := range w.Pods {
+		if p.Status.Phase != corev1.PodRunning && p.Status.Phase != corev1.PodSucceeded {
+			return false
+		}
+		for _, cs := range p.Status.ContainerStatuses {
+			switch {
+			case cs.State.Running != nil:
+				if !t.IsZero() && cs.State.Running.StartedAt.Time.Before(t) {
+					return false
+				}
+			case cs.State.Terminated != nil && cs.State.Terminated.ExitCode == 0:
+			default:
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func timeOrUnknown(t time.Time) string {
+	if t.IsZero() {
+		return "an unknown time"
+	}
+	return t.UTC().Format(time.RFC3339)
+}

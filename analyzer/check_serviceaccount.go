@@ -1,0 +1,104 @@
+package analyzer
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/secretscan/secretscan/analyzer/messages"
+)
+
+var serviceAccountCheck = &Check{
+	Name: "service-account-and-admission",
+	Doc: `Finds workloads whose pods are refused at creation: a ServiceAccount that does
+not exist (from the controllers' FailedCreate events and ReplicaFailure
+conditions, or from the spec where the dump holds ServiceAccounts), and
+admission webhooks or policies that deny the pods.`,
+	IDs: []ID{ServiceAccountNotFound, AdmissionDenied},
+	Run: runServiceAccounts,
+}
+
+func runServiceAccounts(p *pass) {
+	for _, w := range p.workloads.list {
+		obs := p.observations[w]
+		saObs := filterObs(obs, messages.ServiceAccountNotFound)
+		sa := w.serviceAccount()
+		for _, o := range saObs {
+			if o.Signal.ServiceAccount != "" {
+				sa = o.Signal.ServiceAccount
+				break
+			}
+		}
+		_, exists := p.idx.serviceAccounts[nsName{w.Namespace, sa}]
+		covered, why := p.covers("ServiceAccount", w.Namespace, sa)
+		specMissing := covered && !exists && (w.Template != nil || len(w.Pods) > 0)
+		if !covered && len(saObs) == 0 && w.Template != nil {
+			p.noteGap("ServiceAccount", why, w)
+		}
+		if specMissing || (len(saObs) > 0 && !exists) {
+			evidence := []string{fmt.Sprintf("%s %s/%s spec: serviceAccountName: %s", w.Kind, w.Namespace, w.Name, sa)}
+			evidence = append(evidence, obsEvidence(saObs)...)
+			msg := fmt.Sprintf("ServiceAccount %s/%s does not exist", w.Namespace, sa)
+			switch {
+			case len(saObs) > 0 && len(w.Pods) == 0:
+				msg += ": the apiserver refuses every pod of the workload"
+			case len(saObs) > 0:
+				msg += ": the apiserver refuses new pods of the workload"
+			default:
+				msg += ": new pods of the workload will be refused at admission"
+			}
+			if !covered {
+				msg += fmt.Sprintf(" (from events: %s)", why)
+			}
+			p.report(Finding{
+				ID: ServiceAccountNotFound, Namespace: w.Namespace, Object: w.ref(), Pods: w.podNames(),
+				Reference: "serviceAccountName " + sa, Message: msg, Evidence: evidence,
+				Remediation: fmt.Sprintf("Create ServiceAccount %s in namespace %s, or fix serviceAccountName in %s %s/%s", sa, w.Namespace, w.Kind, w.Namespace, w.Name),
+				Commands: &Commands{
+					Confirm: []string{fmt.Sprintf("kubectl get serviceaccount %s -n %s", sa, w.Namespace)},
+					Fix:     []string{fmt.Sprintf("kubectl create serviceaccount %s -n %s", sa, w.Namespace)},
+				},
+			})
+		}
+
+		denied := append(filterObs(obs, messages.AdmissionDenied), filterObs(obs, messages.MountableSecretDenied)...)
+		if len(denied) == 0 {
+			continue
+		}
+		sortObs(denied)
+		by := "an admission policy"
+		if wh := denied[0].Signal.Webhook; wh != "" {
+			by = "admission webhook " + wh
+		}
+		secret := ""
+		if denied[0].Signal.Cause == messages.MountableSecretDenied {
+			by = "the ServiceAccount admission plugin (kubernetes.io/enforce-mountable-secrets)"
+			secret = denied[0].Signal.Secret
+		}
+		detail := denied[0].Signal.Detail
+		msg := fmt.Sprintf("%s refuses the pods of %s %s/%s", by, w.Kind, w.Namespace, w.Name)
+		if detail != "" {
+			msg += ": " + detail
+		}
+		p.report(Finding{
+			ID: AdmissionDenied, Namespace: w.Namespace, Object: w.ref(), Pods: w.podNames(), Secret: secret,
+			Reference: "pod creation", Message: msg, Evidence: obsEvidence(denied),
+			Remediation: admissionRemedy(denied[0].Signal, w),
+			Commands: &Commands{Confirm: []string{
+				fmt.Sprintf("kubectl get events -n %s --field-selector reason=FailedCreate", w.Namespace),
+				"kubectl get validatingwebhookconfigurations,validatingadmissionpolicies",
+			}},
+		})
+	}
+}
+
+func admissionRemedy(sig messages.Signal, w *workload) string {
+	switch {
+	case sig.Cause == messages.MountableSecretDenied:
+		return fmt.Sprintf("List the Secret under the ServiceAccount's secrets (or imagePullSecrets), or remove the kubernetes.io/enforce-mountable-secrets annotation from ServiceAccount %s/%s", w.Namespace, w.serviceAccount())
+	case sig.Webhook != "":
+		return fmt.Sprintf("Change %s %s/%s to satisfy webhook %s, or ask its owners for an exception", w.Kind, w.Namespace, w.Name, sig.Webhook)
+	case strings.Contains(strings.ToLower(sig.Detail), "podsecurity"):
+		return fmt.Sprintf("Make the pod template of %s %s/%s meet the namespace's Pod Security level, or relabel the namespace", w.Kind, w.Namespace, w.Name)
+	}
+	return fmt.Sprintf("Change %s %s/%s to satisfy the policy named in the evidence", w.Kind, w.Namespace, w.Name)
+}

@@ -1,0 +1,43 @@
+package analyzer
+
+import (
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/kubernetes"
+)
+
+// Cluster is everything the analyzers read. Client and Dynamic are client-go
+// interfaces, so the same checks run on a dump's fake clientset or a live cluster.
+type Cluster struct {
+	Client kubernetes.Interface
+	// Dynamic serves custom resources (ExternalSecret, SealedSecret, Certificate,
+	// SecretProviderClass); nil when there are none to read.
+	Dynamic dynamic.Interface
+	// Coverage says which kinds the source holds; nil means everything (a live cluster).
+	Coverage Coverage
+	// Logs serves container logs where the source has them; nil when it has none.
+	Logs PodLogs
+}
+
+// Coverage tells whether the source collected a kind, so that a Secret absent
+// from a dump that never held Secrets is not reported missing.
+type Coverage interface {
+	// Covers reports whether objects of kind (e.g. "Secret") in namespace ("" for
+	// cluster-scoped kinds) were collected, so that absence means non-existence;
+	// name narrows the question where a source recorded single objects. When not
+	// covered, why says what the source lacked, e.g. "kubectl cluster-info dump holds no Secrets".
+	Covers(kind, namespace, name string) (covered bool, why string)
+}
+
+// PodLogs serves container logs kept by the source.
+type PodLogs interface {
+	// Log returns the log of a container (previous: of its last terminated instance).
+	Log(namespace, pod, container string, previous bool) (text string, ok bool)
+}
+
+// covers asks the coverage, treating a nil coverage as a live cluster that holds everything.
+func (c Cluster) covers(kind, namespace, name string) (bool, string) {
+	if c.Coverage == nil {
+		return true, ""
+	}
+	return c.Coverage.Covers(kind, namespace, name)
+}

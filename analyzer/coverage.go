@@ -1,0 +1,61 @@
+package analyzer
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// coverageGap accumulates, for one kind the source lacked, what the checks could
+// therefore only judge from events and status.
+type coverageGap struct {
+	Kind       string
+	Why        string
+	Workloads  map[objectKey]bool
+	Namespaces map[string]bool
+}
+
+// noteGap records that a check of workload w needed objects of kind that the
+// source did not hold.
+func (p *pass) noteGap(kind, why string, w *workload) {
+	g := p.gaps[kind]
+	if g == nil {
+		g = &coverageGap{Kind: kind, Why: why, Workloads: map[objectKey]bool{}, Namespaces: map[string]bool{}}
+		p.gaps[kind] = g
+	}
+	g.Workloads[w.key()] = true
+	g.Namespaces[w.Namespace] = true
+}
+
+// reportCoverageGaps emits one coverage-gap per kind: what the dump lacked and
+// how many workloads' conclusions rest on events and status alone.
+func (p *pass) reportCoverageGaps() {
+	kinds := make([]string, 0, len(p.gaps))
+	for k := range p.gaps {
+		kinds = append(kinds, k)
+	}
+	sort.Strings(kinds)
+	for _, kind := range kinds {
+		g := p.gaps[kind]
+		namespaces := make([]string, 0, len(g.Namespaces))
+		for ns := range g.Namespaces {
+			namespaces = append(namespaces, ns)
+		}
+		sort.Strings(namespaces)
+		shown := namespaces
+		if len(shown) > 8 {
+			shown = append(append([]string(nil), shown[:8]...), fmt.Sprintf("and %d more", len(namespaces)-8))
+		}
+		why := g.Why
+		if why == "" {
+			why = "the source does not hold them"
+		}
+		p.report(Finding{
+			ID:      CoverageGap,
+			Object:  ObjectRef{Kind: kind},
+			Message: fmt.Sprintf("%s: %ss were not collected, so the checks of %d %s in %s rest on events and status alone; a reference with no failure event cannot be judged", why, kind, len(g.Workloads), plural(len(g.Workloads), "workload", "workloads"), strings.Join(shown, ", ")),
+			Evidence: []string{fmt.Sprintf("the dump holds no %s objects for namespace %s", kind, strings.Join(shown, ", "))},
+			Remediation: fmt.Sprintf("For a complete check, ask for a dump that includes %ss (e.g. secretscan collect, which keeps key names but no values)", kind),
+		})
+	}
+}

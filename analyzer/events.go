@@ -1,0 +1,215 @@
+package analyzer
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	eventsv1 "k8s.io/api/events/v1"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/secretscan/secretscan/analyzer/messages"
+)
+
+// event is a core/v1 or events.k8s.io/v1 Event reduced to what evidence needs.
+type event struct {
+	UID       types.UID
+	Type      string // Warning, Normal
+	Reason    string
+	Message   string
+	Source    string // component or reporting controller
+	Object    objectKey
+	ObjectUID types.UID
+	Count     int
+	First     time.Time
+	Last      time.Time
+	Signals   []messages.Signal
+}
+
+// evidence renders an event the way the report quotes it:
+// Warning FailedMount (x12, last 2026-11-20T10:04:00Z) kubelet: <message>
+func (e *event) evidence() string {
+	var b strings.Builder
+	b.WriteString(e.Type)
+	b.WriteByte(' ')
+	b.WriteString(e.Reason)
+	switch {
+	case e.Count > 1 && !e.Last.IsZero():
+		fmt.Fprintf(&b, " (x%d, last %s)", e.Count, e.Last.UTC().Format(time.RFC3339))
+	case e.Count > 1:
+		fmt.Fprintf(&b, " (x%d)", e.Count)
+	case !e.Last.IsZero():
+		fmt.Fprintf(&b, " (at %s)", e.Last.UTC().Format(time.RFC3339))
+	}
+	if e.Source != "" {
+		b.WriteByte(' ')
+		b.WriteString(e.Source)
+	}
+	b.WriteString(": ")
+	b.WriteString(oneLine(e.Message))
+	return b.String()
+}
+
+// oneLine folds a multi-line message so that a table cell or log line stays one line.
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.Join(strings.Fields(strings.ReplaceAll(strings.ReplaceAll(s, "\r", " "), "\n", " ")), " ")
+}
+
+// eventIndex finds the events about an object: by its UID first, then by kind,
+// namespace and name (events of recreated objects, dumps that lost UIDs).
+type eventIndex struct {
+	byUID map[types.UID][]*event
+	byKey map[objectKey][]*event
+	all   []*event
+}
+
+func newEventIndex(core []corev1.Event, modern []eventsv1.Event) *eventIndex {
+	idx := &eventIndex{byUID: map[types.UID][]*event{}, byKey: map[objectKey][]*event{}}
+	seen := map[types.UID]bool{}
+	add := func(e *event) {
+		if e.UID != "" {
+			// The same Event is served by both APIs on a live cluster.
+			if seen[e.UID] {
+				return
+			}
+			seen[e.UID] = true
+		}
+		e.Signals = messages.Classify(e.Message)
+		idx.all = append(idx.all, e)
+		if e.ObjectUID != "" {
+			idx.byUID[e.ObjectUID] = append(idx.byUID[e.ObjectUID], e)
+		}
+		idx.byKey[e.Object] = append(idx.byKey[e.Object], e)
+	}
+	for i := range core {
+		add(fromCoreEvent(&core[i]))
+	}
+	for i := range modern {
+		add(fromModernEvent(&modern[i]))
+	}
+	for _, list := range idx.byUID {
+		sortEventsNewestFirst(list)
+	}
+	for _, list := range idx.byKey {
+		sortEventsNewestFirst(list)
+	}
+	return idx
+}
+
+func fromCoreEvent(ev *corev1.Event) *event {
+	e := &event{
+		UID:       ev.UID,
+		Type:      ev.Type,
+		Reason:    ev.Reason,
+		Message:   ev.Message,
+		Source:    ev.Source.Component,
+		Object:    objectKey{ev.InvolvedObject.Kind, ev.InvolvedObject.Namespace, ev.InvolvedObject.Name},
+		ObjectUID: ev.InvolvedObject.UID,
+		Count:     int(ev.Count),
+		First:     ev.FirstTimestamp.Time,
+		Last:      ev.LastTimestamp.Time,
+	}
+	if e.Source == "" {
+		e.Source = ev.ReportingController
+	}
+	if e.Object.Namespace == "" {
+		e.Object.Namespace = ev.Namespace
+	}
+	if e.First.IsZero() {
+		e.First = ev.EventTime.Time
+	}
+	if e.Last.IsZero() {
+		e.Last = ev.EventTime.Time
+	}
+	if ev.Series != nil {
+		if int(ev.Series.Count) > e.Count {
+			e.Count = int(ev.Series.Count)
+		}
+		if ev.Series.LastObservedTime.After(e.Last) {
+			e.Last = ev.Series.LastObservedTime.Time
+		}
+	}
+	if e.Count == 0 {
+		e.Count = 1
+	}
+	return e
+}
+
+func fromModernEvent(ev *eventsv1.Event) *event {
+	e := &event{
+		UID:       ev.UID,
+		Type:      ev.Type,
+		Reason:    ev.Reason,
+		Message:   ev.Note,
+		Source:    ev.ReportingController,
+		Object:    objectKey{ev.Regarding.Kind, ev.Regarding.Namespace, ev.Regarding.Name},
+		ObjectUID: ev.Regarding.UID,
+		Count:     int(ev.DeprecatedCount),
+		First:     ev.DeprecatedFirstTimestamp.Time,
+		Last:      ev.DeprecatedLastTimestamp.Time,
+	}
+	if e.Source == "" {
+		e.Source = ev.DeprecatedSource.Component
+	}
+	if e.Object.Namespace == "" {
+		e.Object.Namespace = ev.Namespace
+	}
+	if e.First.IsZero() {
+		e.First = ev.EventTime.Time
+	}
+	if e.Last.IsZero() {
+		e.Last = ev.EventTime.Time
+	}
+	if ev.Series != nil {
+		if int(ev.Series.Count) > e.Count {
+			e.Count = int(ev.Series.Count)
+		}
+		if ev.Series.LastObservedTime.After(e.Last) {
+			e.Last = ev.Series.LastObservedTime.Time
+		}
+	}
+	if e.Count == 0 {
+		e.Count = 1
+	}
+	return e
+}
+
+func sortEventsNewestFirst(list []*event) {
+	sort.SliceStable(list, func(i, j int) bool {
+		if !list[i].Last.Equal(list[j].Last) {
+			return list[i].Last.After(list[j].Last)
+		}
+		if list[i].Reason != list[j].Reason {
+			return list[i].Reason < list[j].Reason
+		}
+		return list[i].Message < list[j].Message
+	})
+}
+
+// about returns the events of an object, by UID and by name, without duplicates, newest first.
+func (idx *eventIndex) about(kind, namespace, name string, uid types.UID) []*event {
+	var out []*event
+	seen := map[*event]bool{}
+	if uid != "" {
+		for _, e := range idx.byUID[uid] {
+			seen[e] = true
+			out = append(out, e)
+		}
+	}
+	for _, e := range idx.byKey[objectKey{kind, namespace, name}] {
+		if seen[e] {
+			continue
+		}
+		// An event naming the object but carrying another UID is about an earlier
+		// object of the same name; it still tells the story of this workload.
+		out = append(out, e)
+	}
+	sortEventsNewestFirst(out)
+	return out
+}

@@ -1,0 +1,183 @@
+package analyzer
+
+import (
+	"fmt"
+	"sort"
+
+	corev1 "k8s.io/api/core/v1"
+)
+
+// refPath is where in a pod spec a Secret is referenced.
+type refPath int
+
+const (
+	refEnv refPath = iota + 1
+	refEnvFrom
+	refVolume
+	refProjected
+	refPullSecret
+)
+
+// SecretRef is one reference from a pod spec to a Secret (or to one key of it).
+type SecretRef struct {
+	Secret    string
+	Key       string // "" when the whole Secret is used
+	Optional  bool
+	Path      refPath
+	Container string // env and envFrom: the container
+	Volume    string // volume and projected: the pod volume
+	EnvVar    string // env: the variable
+	Index     int    // imagePullSecrets: the position in the list
+}
+
+// Describe names the reference the way the report's "reference" field shows it.
+func (r SecretRef) Describe() string {
+	switch r.Path {
+	case refEnv:
+		return fmt.Sprintf("env %s (container %s)", r.EnvVar, r.Container)
+	case refEnvFrom:
+		return fmt.Sprintf("envFrom (container %s)", r.Container)
+	case refVolume:
+		return "volume " + r.Volume
+	case refProjected:
+		return "projected volume " + r.Volume
+	case refPullSecret:
+		return "imagePullSecrets"
+	}
+	return "reference"
+}
+
+// specPath is the field path of the reference within a pod spec, for evidence.
+func (r SecretRef) specPath() string {
+	switch r.Path {
+	case refEnv:
+		return fmt.Sprintf("containers[%s].env[%s].valueFrom.secretKeyRef{name: %s, key: %s}", r.Container, r.EnvVar, r.Secret, r.Key)
+	case refEnvFrom:
+		return fmt.Sprintf("containers[%s].envFrom[].secretRef.name: %s", r.Container, r.Secret)
+	case refVolume:
+		if r.Key != "" {
+			return fmt.Sprintf("volumes[%s].secret{secretName: %s, items[].key: %s}", r.Volume, r.Secret, r.Key)
+		}
+		return fmt.Sprintf("volumes[%s].secret.secretName: %s", r.Volume, r.Secret)
+	case refProjected:
+		if r.Key != "" {
+			return fmt.Sprintf("volumes[%s].projected.sources[].secret{name: %s, items[].key: %s}", r.Volume, r.Secret, r.Key)
+		}
+		return fmt.Sprintf("volumes[%s].projected.sources[].secret.name: %s", r.Volume, r.Secret)
+	case refPullSecret:
+		return fmt.Sprintf("imagePullSecrets[%d].name: %s", r.Index, r.Secret)
+	}
+	return r.Secret
+}
+
+func optional(b *bool) bool { return b != nil && *b }
+
+// secretRefs lists every Secret reference of a pod spec: containers, init
+// containers and ephemeral containers (env, envFrom), secret and projected
+// volumes with their items, and imagePullSecrets. The order is stable.
+func secretRefs(spec *corev1.PodSpec) []SecretRef {
+	var refs []SecretRef
+	containerRefs := func(name string, env []corev1.EnvVar, envFrom []corev1.EnvFromSource) {
+		for _, e := range env {
+			if e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil {
+				continue
+			}
+			ref := e.ValueFrom.SecretKeyRef
+			refs = append(refs, SecretRef{Secret: ref.Name, Key: ref.Key, Optional: optional(ref.Optional), Path: refEnv, Container: name, EnvVar: e.Name})
+		}
+		for _, from := range envFrom {
+			if from.SecretRef == nil {
+				continue
+			}
+			refs = append(refs, SecretRef{Secret: from.SecretRef.Name, Optional: optional(from.SecretRef.Optional), Path: refEnvFrom, Container: name})
+		}
+	}
+	for _, c := range spec.InitContainers {
+		containerRefs(c.Name, c.Env, c.EnvFrom)
+	}
+	for _, c := range spec.Containers {
+		containerRefs(c.Name, c.Env, c.EnvFrom)
+	}
+	for _, c := range spec.EphemeralContainers {
+		containerRefs(c.Name, c.Env, c.EnvFrom)
+	}
+	for _, v := range spec.Volumes {
+		switch {
+		case v.Secret != nil:
+			refs = append(refs, itemRefs(SecretRef{Secret: v.Secret.SecretName, Optional: optional(v.Secret.Optional), Path: refVolume, Volume: v.Name}, v.Secret.Items)...)
+		case v.Projected != nil:
+			for _, src := range v.Projected.Sources {
+				if src.Secret == nil {
+					continue
+				}
+				refs = append(refs, itemRefs(SecretRef{Secret: src.Secret.Name, Optional: optional(src.Secret.Optional), Path: refProjected, Volume: v.Name}, src.Secret.Items)...)
+			}
+		}
+	}
+	for i, ps := range spec.ImagePullSecrets {
+		refs = append(refs, SecretRef{Secret: ps.Name, Path: refPullSecret, Index: i})
+	}
+	return refs
+}
+
+// itemRefs expands a volume source into one reference per requested key, or one
+// reference to the whole Secret when it lists no items.
+func itemRefs(base SecretRef, items []corev1.KeyToPath) []SecretRef {
+	if len(items) == 0 {
+		return []SecretRef{base}
+	}
+	out := make([]SecretRef, 0, len(items))
+	for _, it := range items {
+		r := base
+		r.Key = it.Key
+		out = append(out, r)
+	}
+	return out
+}
+
+// volumeSecret returns the Secret a pod volume mounts, for events that name only the volume.
+func volumeSecret(spec *corev1.PodSpec, volume string) (string, bool) {
+	for _, v := range spec.Volumes {
+		if v.Name != volume {
+			continue
+		}
+		switch {
+		case v.Secret != nil:
+			return v.Secret.SecretName, true
+		case v.Projected != nil:
+			var names []string
+			for _, src := range v.Projected.Sources {
+				if src.Secret != nil {
+					names = append(names, src.Secret.Name)
+				}
+			}
+			if len(names) == 1 {
+				return names[0], true
+			}
+		}
+	}
+	return "", false
+}
+
+// secretKeys returns the key names a Secret holds (data and stringData), sorted.
+func secretKeys(s *corev1.Secret) []string {
+	keys := make([]string, 0, len(s.Data)+len(s.StringData))
+	for k := range s.Data {
+		keys = append(keys, k)
+	}
+	for k := range s.StringData {
+		if _, dup := s.Data[k]; !dup {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+func hasKey(s *corev1.Secret, key string) bool {
+	if _, ok := s.Data[key]; ok {
+		return true
+	}
+	_, ok := s.StringData[key]
+	return ok
+}

@@ -1,0 +1,67 @@
+package analyzer
+
+import (
+	"sort"
+	"strings"
+)
+
+// closest returns the candidate most like name, for "did you mean" hints: at
+// most a few edits away and less than half the name changed.
+func closest(name string, candidates []string) (string, bool) {
+	best, bestDist := "", -1
+	for _, c := range candidates {
+		if c == name {
+			continue
+		}
+		d := editDistance(name, c)
+		if d > 3 || d*2 >= len(name) {
+			continue
+		}
+		if bestDist < 0 || d < bestDist || (d == bestDist && c < best) {
+			best, bestDist = c, d
+		}
+	}
+	return best, bestDist >= 0
+}
+
+// editDistance is the Levenshtein distance, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// joinSorted lists distinct names, sorted, comma separated.
+func joinSorted(names []string) string {
+	set := map[string]bool{}
+	for _, n := range names {
+		set[n] = true
+	}
+	out := make([]string, 0, len(set))
+	for n := range set {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return strings.Join(out, ", ")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime/debug"
+
+	"github.com/urfave/cli/v2"
+)
+
+// version and commit are set by the Makefile's -ldflags.
+var (
+	version = ""
+	commit  = ""
+)
+
+func versionString() string {
+	v, c := version, commit
+	if info, ok := debug.ReadBuildInfo(); ok {
+		if v == "" && info.Main.Version != "" && info.Main.Version != "(devel)" {
+			v = info.Main.Version
+		}
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && c == "" {
+				c = s.Value
+			}
+		}
+	}
+	if v == "" {
+		v = "dev"
+	}
+	if c == "" {
+		return v
+	}
+	if len(c) > 12 {
+		c = c[:12]
+	}
+	return fmt.Sprintf("%s (commit %s)", v, c)
+}
+
+func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
+	app := &cli.App{
+		Name:  "secretscan",
+		Usage: "find why pods cannot get their Secrets, offline, from a cluster dump",
+		Description: `secretscan reads a dump (kubectl get -A -o yaml|json, kubectl cluster-info dump,
+a troubleshoot support bundle, a must-gather tree, a Velero backup, or a folder
+of manifests; as a file, a folder, an archive or stdin), loads it into
+client-go's fake clientset, and reports one row per root cause with the
+evidence Kubernetes printed and the fix.`,
+		Version:              versionString(),
+		Reader:               stdin,
+		Writer:               stdout,
+		ErrWriter:            stderr,
+		HideHelpCommand:      true,
+		EnableBashCompletion: true,
+		OnUsageError:         usageErrorHandler,
+		Commands: []*cli.Command{
+			analyzeCommand(),
+			explainCommand(),
+		},
+		CommandNotFound: func(c *cli.Context, name string) {
+			fmt.Fprintf(c.App.ErrWriter, "secretscan: unknown command %q (see --help)\n", name)
+		},
+		ExitErrHandler: func(*cli.Context, error) {},
+	}
+	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintf(c.App.Writer, "secretscan %s\n", c.App.Version) }
+	return app
+}

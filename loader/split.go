@@ -1,0 +1,852 @@
+package loader
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// document is one object's bytes as found in a stream: a top-level value, or
+// one element of a List's items (or of a bare array). Its kind may come from the
+// enclosing List, since cluster-info dumps print items without kind.
+type document struct {
+	Raw  []byte
+	YAML bool
+	// Kind and APIVersion as found in the document itself (JSON only), or from the
+	// enclosing List when the item has none.
+	Kind, APIVersion string
+	// ListKind is the enclosing List's kind ("" for a top-level object).
+	ListKind string
+	Line     int // line where the document starts
+	Index    int // position in the enclosing List, -1 for a top-level document
+}
+
+// streamEvents receives what a splitter finds.
+type streamEvents interface {
+	document(d document)
+	// logBlock receives a cluster-info dump's "==== START logs for container C of pod NS/P ====" block.
+	logBlock(namespace, pod, container, text string, line int)
+	// skipped reports bytes that could not be read as documents.
+	skipped(line int, why string)
+}
+
+// limits of the splitter; a document over maxDocument is skipped with a warning.
+type splitLimits struct {
+	maxDocument int64
+}
+
+var errDocumentTooLarge = errors.New("document too large")
+
+// logStart and logEnd frame the container logs that kubectl cluster-info dump
+// prints between its Lists on stdout.
+const (
+	logStartPrefix = "==== START logs for container "
+	logEndPrefix   = "==== END logs for container "
+)
+
+// parseLogHeader reads "==== START logs for container C of pod NS/P ====".
+func parseLogHeader(line string) (namespace, pod, container string, ok bool) {
+	line = strings.TrimRight(line, "\r\n ")
+	if !strings.HasPrefix(line, logStartPrefix) || !strings.HasSuffix(line, " ====") {
+		return "", "", "", false
+	}
+	rest := strings.TrimSuffix(strings.TrimPrefix(line, logStartPrefix), " ====")
+	i := strings.LastIndex(rest, " of pod ")
+	if i < 0 {
+		return "", "", "", false
+	}
+	container = rest[:i]
+	nsPod := rest[i+len(" of pod "):]
+	j := strings.IndexByte(nsPod, '/')
+	if j < 0 {
+		return "", "", "", false
+	}
+	return nsPod[:j], nsPod[j+1:], container, container != ""
+}
+
+// lineReader reads lines, counting them, with a bound on line length so that a
+// single 64 MiB line does not become a 64 MiB allocation.
+type lineReader struct {
+	r    *bufio.Reader
+	line int // number of the line last returned
+}
+
+// readLine returns the next line including its newline; long lines are returned
+// whole unless over max, in which case they are consumed and truncated.
+func (lr *lineReader) readLine(max int) ([]byte, bool, error) {
+	var out []byte
+	truncated := false
+	for {
+		chunk, err := lr.r.ReadSlice('\n')
+		if len(out)+len(chunk) <= max {
+			out = append(out, chunk...)
+		} else {
+			truncated = true
+		}
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if len(out) > 0 || len(chunk) > 0 {
+			lr.line++
+		}
+		return out, truncated, err
+	}
+}
+
+// jsonSplitter finds JSON values in a stream: concatenated objects, Lists whose
+// items it hands out one by one as they complete (so a 300 MB List never sits
+// whole in memory), bare arrays of objects, and cluster-info dump log blocks
+// between values. It only tracks strings and brackets: a damaged object is
+// handed out as it is and fails later, in the decoder, with its line.
+type jsonSplitter struct {
+	r      *bufio.Reader
+	events streamEvents
+	limits splitLimits
+	line   int // current line, 1-based
+}
+
+func splitJSON(r *bufio.Reader, ev streamEvents, limits splitLimits) error {
+	s := &jsonSplitter{r: r, events: ev, limits: limits, line: 1}
+	return s.run()
+}
+
+func (s *jsonSplitter) run() error {
+	for {
+		c, err := s.skipSpace()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch c {
+		case '{', '[':
+			if err := s.topValue(); err != nil {
+				if err == io.EOF {
+					return nil
+				}
+				return err
+			}
+		default:
+			if err := s.textLine(); err != nil {
+				if err == io.EOF {
+					return nil
+				}
+				return err
+			}
+		}
+	}
+}
+
+// skipSpace consumes whitespace and returns the next byte without consuming it.
+func (s *jsonSplitter) skipSpace() (byte, error) {
+	for {
+		b, err := s.r.ReadByte()
+		if err != nil {
+			return 0, err
+		}
+		switch b {
+		case '\n':
+			s.line++
+		case ' ', '\t', '\r', 0xEF, 0xBB, 0xBF: // BOM bytes included
+		default:
+			return b, s.r.UnreadByte()
+		}
+	}
+}
+
+// textLine handles a line between JSON values: a log block, or text to skip.
+func (s *jsonSplitter) textLine() error {
+	start := s.line
+	lr := &lineReader{r: s.r}
+	line, _, err := lr.readLine(64 << 10)
+	s.line += lr.line
+	if ns, pod, container, ok := parseLogHeader(string(line)); ok {
+		return s.logBody(ns, pod, container, start)
+	}
+	// Skip the run of text up to the next line that starts a value or a log.
+	skippedTo := start
+	for err == nil {
+		b, perr := s.r.Peek(1)
+		if perr != nil || b[0] == '{' || b[0] == '[' {
+			break
+		}
+		if peek, _ := s.r.Peek(len(logStartPrefix)); string(peek) == logStartPrefix {
+			break
+		}
+		_, _, err = lr.readLine(64 << 10)
+		s.line = start + lr.line
+		skippedTo = s.line - 1
+	}
+	s.events.skipped(start, fmt.Sprintf("lines %d-%d are not JSON; skipped", start, max(start, skippedTo)))
+	return err
+}
+
+// logBody reads a log block up to its END marker.
+func (s *jsonSplitter) logBody(namespace, pod, container string, start int) error {
+	var body bytes.Buffer
+	lr := &lineReader{r: s.r}
+	const maxLog = 8 << 20
+	for {
+		line, _, err := lr.readLine(1 << 20)
+		if strings.HasPrefix(string(line), logEndPrefix) {
+			s.line += lr.line
+			s.events.logBlock(namespace, pod, container, body.String(), start)
+			return err
+		}
+		if body.Len() < maxLog {
+			body.Write(line)
+		}
+		if err != nil {
+			s.line += lr.line
+			s.events.logBlock(namespace, pod, container, body.String(), start)
+			s.events.skipped(start, fmt.Sprintf("line %d: log block has no END marker", start))
+			return err
+		}
+	}
+}
+
+// valueScanner tracks JSON strings and nesting over bytes fed to it.
+type valueScanner struct {
+	depth    int
+	inString bool
+	escape   bool
+}
+
+// topValue reads one top-level value. Objects with an "items" array are Lists:
+// each item is handed out when it completes. Arrays are bare lists.
+func (s *jsonSplitter) topValue() error {
+	first, _ := s.r.ReadByte()
+	startLine := s.line
+	if first == '[' {
+		return s.arrayItems(startLine, "", "", "")
+	}
+	// Read the object's top-level keys one by one.
+	var top bytes.Buffer // the object without its items
+	top.WriteByte('{')
+	var kind, apiVersion string
+	var pending []document // items without kind, waiting for the List's kind
+	sawItems := false
+	for {
+		c, err := s.skipSpace()
+		if err != nil {
+			return s.truncated(startLine, err)
+		}
+		if c == '}' {
+			s.r.ReadByte()
+			top.WriteByte('}')
+			break
+		}
+		if c == ',' {
+			s.r.ReadByte()
+			top.WriteByte(',')
+			continue
+		}
+		if c != '"' {
+			// Not a key where a key must be: hand out the rest as a damaged value.
+			return s.damaged(startLine, &top)
+		}
+		key, err := s.readString()
+		if err != nil {
+			return s.truncated(startLine, err)
+		}
+		c, err = s.skipSpace()
+		if err != nil {
+			return s.truncated(startLine, err)
+		}
+		if c != ':' {
+			return s.damaged(startLine, &top)
+		}
+		s.r.ReadByte()
+		c, err = s.skipSpace()
+		if err != nil {
+			return s.truncated(startLine, err)
+		}
+		if key == `"items"` && c == '[' {
+			s.r.ReadByte()
+			sawItems = true
+			listKind, listAPI := kind, apiVersion
+			err := s.items(startLine, listKind, listAPI, func(d document) {
+				if d.Kind == "" && listKind == "" {
+					pending = append(pending, d)
+					return
+				}
+				s.events.document(d)
+			})
+			if err != nil {
+				return err
+			}
+			if top.Len() > 1 && top.Bytes()[top.Len()-1] != ',' && top.Bytes()[top.Len()-1] != '{' {
+				top.WriteByte(',')
+			}
+			top.WriteString(`"items":[]`)
+			continue
+		}
+		val, err := s.readValue(c)
+		if err != nil {
+			if err == errDocumentTooLarge {
+				s.events.skipped(startLine, fmt.Sprintf("line %d: object larger than %d bytes; skipped", startLine, s.limits.maxDocument))
+				return s.skipRest(1)
+			}
+			return s.truncated(startLine, err)
+		}
+		switch key {
+		case `"kind"`:
+			kind = unquote(val)
+		case `"apiVersion"`:
+			apiVersion = unquote(val)
+		}
+		top.WriteString(key)
+		top.WriteByte(':')
+		top.Write(val)
+		if int64(top.Len()) > s.limits.maxDocument {
+			s.events.skipped(startLine, fmt.Sprintf("line %d: object larger than %d bytes; skipped", startLine, s.limits.maxDocument))
+			return s.skipRest(1)
+		}
+	}
+	if !sawItems {
+		s.events.document(document{Raw: top.Bytes(), Kind: kind, APIVersion: apiVersion, Line: startLine, Index: -1})
+		return nil
+	}
+	for _, d := range pending {
+		d.ListKind, d.Kind, d.APIVersion = kind, itemKind(kind), apiVersion
+		s.events.document(d)
+	}
+	return nil
+}
+
+// itemKind is the kind of the items of a typed List: PodList -> Pod.
+func itemKind(listKind string) string {
+	if listKind == "List" || !strings.HasSuffix(listKind, "List") {
+		return ""
+	}
+	return strings.TrimSuffix(listKind, "List")
+}
+
+// items reads the elements of an array whose '[' was consumed.
+func (s *jsonSplitter) items(listLine int, listKind, listAPI string, emit func(document)) error {
+	for i := 0; ; {
+		c, err := s.skipSpace()
+		if err != nil {
+			return s.truncated(listLine, err)
+		}
+		switch c {
+		case ']':
+			s.r.ReadByte()
+			return nil
+		case ',':
+			s.r.ReadByte()
+			continue
+		}
+		line := s.line
+		val, err := s.readValue(c)
+		if err == errDocumentTooLarge {
+			s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s is larger than %d bytes; skipped", line, i, orList(listKind), s.limits.maxDocument))
+			i++
+			continue
+		}
+		if err != nil {
+			if len(val) > 0 {
+				s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s is cut off at the end of the input; skipped", line, i, orList(listKind)))
+				return io.EOF
+			}
+			return s.truncated(listLine, err)
+		}
+		if bytes.Equal(val, []byte("null")) {
+			continue
+		}
+		kind, api := peekTypeMeta(val)
+		if kind == "" {
+			kind, api = itemKind(listKind), listAPI
+		}
+		emit(document{Raw: val, Kind: kind, APIVersion: api, ListKind: listKind, Line: line, Index: i})
+		i++
+	}
+}
+
+func orList(kind string) string {
+	if kind == "" {
+		return "the list"
+	}
+	return kind
+}
+
+// arrayItems reads a bare top-level array (old troubleshoot bundles).
+func (s *jsonSplitter) arrayItems(line int, listKind, listAPI, _ string) error {
+	return s.items(line, listKind, listAPI, s.events.document)
+}
+
+// readString reads a JSON string starting at the current '"', returning it quoted.
+func (s *jsonSplitter) readString() (string, error) {
+	val, err := s.readValue('"')
+	return string(val), err
+}
+
+// readValue reads one complete JSON value starting with byte c (not consumed).
+// Strings may hold raw line breaks (terminals hard-wrap long lines when a dump is
+// pasted); they are kept, and the decoder reports the damage with a line number.
+func (s *jsonSplitter) readValue(c byte) ([]byte, error) {
+	var out []byte
+	var sc valueScanner
+	switch c {
+	case '{', '[', '"':
+	default:
+		// A literal: number, true, false, null.
+		for {
+			b, err := s.r.ReadByte()
+			if err != nil {
+				return out, err
+			}
+			if b == ',' || b == '}' || b == ']' || b == ' ' || b == '\n' || b == '\r' || b == '\t' {
+				s.r.UnreadByte()
+				return out, nil
+			}
+			out = append(out, b)
+			if len(out) > 1024 {
+				return out, fmt.Errorf("line %d: not JSON", s.line)
+			}
+		}
+	}
+	for {
+		buf, err := s.r.Peek(s.r.Buffered())
+		if len(buf) == 0 {
+			if _, err = s.r.Peek(1); err != nil {
+				return out, err
+			}
+			continue
+		}
+		n, done := sc.feed(buf)
+		s.line += bytes.Count(buf[:n], []byte{'\n'})
+		out = append(out, buf[:n]...)
+		s.r.Discard(n)
+		if done {
+			return out, nil
+		}
+		if int64(len(out)) > s.limits.maxDocument {
+			// Consume the rest of this value without keeping it.
+			for !done {
+				buf, err := s.r.Peek(max(s.r.Buffered(), 1))
+				if len(buf) == 0 {
+					return nil, err
+				}
+				n, done = sc.feed(buf)
+				s.line += bytes.Count(buf[:n], []byte{'\n'})
+				s.r.Discard(n)
+			}
+			return nil, errDocumentTooLarge
+		}
+		if err != nil {
+			return out, err
+		}
+	}
+}
+
+// feed scans buf and returns how many bytes belong to the value and whether it ended.
+func (sc *valueScanner) feed(buf []byte) (int, bool) {
+	for i := 0; i < len(buf); i++ {
+		if sc.inString {
+			// Jump to the next quote or backslash.
+			j := bytes.IndexAny(buf[i:], "\"\\")
+			if j < 0 {
+				return len(buf), false
+			}
+			i += j
+			if sc.escape {
+				sc.escape = false
+				continue
+			}
+			if buf[i] == '\\' {
+				if i+1 < len(buf) {
+					i++ // skip the escaped byte
+				} else {
+					sc.escape = true
+				}
+				continue
+			}
+			sc.inString = false
+			if sc.depth == 0 {
+				return i + 1, true
+			}
+			continue
+		}
+		if sc.escape {
+			sc.escape = false
+			continue
+		}
+		switch buf[i] {
+		case '"':
+			sc.inString = true
+		case '{', '[':
+			sc.depth++
+		case '}', ']':
+			sc.depth--
+			if sc.depth <= 0 {
+				return i + 1, true
+			}
+		}
+	}
+	return len(buf), false
+}
+
+// truncated reports an input that ended inside a value.
+func (s *jsonSplitter) truncated(line int, err error) error {
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		s.events.skipped(line, fmt.Sprintf("line %d: the input ends inside the object that starts here; the rest of it was skipped", line))
+		return io.EOF
+	}
+	return err
+}
+
+// damaged skips the rest of a top-level object whose structure is broken.
+func (s *jsonSplitter) damaged(line int, _ *bytes.Buffer) error {
+	s.events.skipped(line, fmt.Sprintf("line %d: the object that starts here is not valid JSON (near line %d); it was skipped", line, s.line))
+	return s.skipRest(1)
+}
+
+// skipRest consumes the rest of a value at the given depth.
+func (s *jsonSplitter) skipRest(depth int) error {
+	sc := valueScanner{depth: depth}
+	for {
+		buf, err := s.r.Peek(max(s.r.Buffered(), 1))
+		if len(buf) == 0 {
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+		n, done := sc.feed(buf)
+		s.line += bytes.Count(buf[:n], []byte{'\n'})
+		s.r.Discard(n)
+		if done {
+			return nil
+		}
+	}
+}
+
+// peekTypeMeta finds the top-level "kind" and "apiVersion" of a JSON object
+// without decoding it: it scans keys at depth 1 only.
+func peekTypeMeta(obj []byte) (kind, apiVersion string) {
+	depth := 0
+	for i := 0; i < len(obj); i++ {
+		switch obj[i] {
+		case '"':
+			end := stringEnd(obj, i)
+			if end < 0 {
+				return
+			}
+			if depth == 1 {
+				key := obj[i+1 : end]
+				j := end + 1
+				for j < len(obj) && (obj[j] == ' ' || obj[j] == '\n' || obj[j] == '\r' || obj[j] == '\t') {
+					j++
+				}
+				if j < len(obj) && obj[j] == ':' {
+					j++
+					for j < len(obj) && (obj[j] == ' ' || obj[j] == '\n' || obj[j] == '\r' || obj[j] == '\t') {
+						j++
+					}
+					if j < len(obj) && obj[j] == '"' {
+						vend := stringEnd(obj, j)
+						if vend < 0 {
+							return
+						}
+						switch string(key) {
+						case "kind":
+							kind = string(obj[j+1 : vend])
+						case "apiVersion":
+							apiVersion = string(obj[j+1 : vend])
+						}
+						if kind != "" && apiVersion != "" {
+							return
+						}
+						i = vend
+						continue
+					}
+				}
+			}
+			i = end
+		case '{', '[':
+			depth++
+		case '}', ']':
+			depth--
+		}
+	}
+	return
+}
+
+// stringEnd returns the index of the quote closing the string opened at i.
+func stringEnd(b []byte, i int) int {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '\\':
+			j++
+		case '"':
+			return j
+		}
+	}
+	return -1
+}
+
+func unquote(val []byte) string {
+	if len(val) >= 2 && val[0] == '"' && val[len(val)-1] == '"' {
+		return string(val[1 : len(val)-1])
+	}
+	return string(val)
+}
+
+// yamlSplitter finds documents in a YAML stream: documents separated by "---",
+// Lists whose items it hands out one by one (kubectl prints "items:" at column 0
+// with each item starting "- "), and cluster-info dump log blocks. It reads line
+// by line and never parses YAML itself; the decoder does, per document.
+type yamlSplitter struct {
+	lr     *lineReader
+	events streamEvents
+	limits splitLimits
+
+	doc       bytes.Buffer // the document (for a List: without its items)
+	docLine   int
+	kind      string
+	api       string
+	inItems   bool
+	isList    bool
+	itemCol   int // column of the items' "- "
+	item      bytes.Buffer
+	itemLine  int
+	itemIndex int
+	tooLarge  bool
+	pending   []document // items without kind, until the List's kind is known
+}
+
+func splitYAML(r *bufio.Reader, ev streamEvents, limits splitLimits) error {
+	s := &yamlSplitter{lr: &lineReader{r: r}, events: ev, limits: limits, itemCol: -1}
+	for {
+		line, truncated, err := s.lr.readLine(int(min(limits.maxDocument, 1<<30)))
+		if len(line) > 0 {
+			if truncated {
+				s.events.skipped(s.lr.line, fmt.Sprintf("line %d is longer than %d bytes; skipped", s.lr.line, limits.maxDocument))
+			} else if ns, pod, container, ok := parseLogHeader(string(line)); ok {
+				s.flushDoc()
+				if lerr := s.logBody(ns, pod, container); lerr != nil {
+					err = lerr
+				}
+			} else {
+				s.line(line)
+			}
+		}
+		if err != nil {
+			s.flushDoc()
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+func (s *yamlSplitter) logBody(namespace, pod, container string) error {
+	start := s.lr.line
+	var body bytes.Buffer
+	for {
+		line, _, err := s.lr.readLine(1 << 20)
+		if strings.HasPrefix(string(line), logEndPrefix) {
+			s.events.logBlock(namespace, pod, container, body.String(), start)
+			return err
+		}
+		if body.Len() < 8<<20 {
+			body.Write(line)
+		}
+		if err != nil {
+			s.events.logBlock(namespace, pod, container, body.String(), start)
+			s.events.skipped(start, fmt.Sprintf("line %d: log block has no END marker", start))
+			return err
+		}
+	}
+}
+
+func isDocSeparator(line []byte) bool {
+	t := bytes.TrimRight(line, "\r\n")
+	return bytes.Equal(t, []byte("---")) || bytes.HasPrefix(t, []byte("--- ")) || bytes.Equal(t, []byte("..."))
+}
+
+func indentOf(line []byte) int {
+	n := 0
+	for n < len(line) && line[n] == ' ' {
+		n++
+	}
+	return n
+}
+
+func (s *yamlSplitter) line(line []byte) {
+	if isDocSeparator(line) {
+		s.flushDoc()
+		return
+	}
+	trimmed := bytes.TrimRight(line, "\r\n")
+	blank := len(bytes.TrimSpace(trimmed)) == 0 || bytes.HasPrefix(bytes.TrimLeft(trimmed, " "), []byte("#"))
+	if s.doc.Len() == 0 && s.item.Len() == 0 && !s.inItems {
+		if blank {
+			return
+		}
+		s.docLine = s.lr.line
+	}
+	col := indentOf(trimmed)
+	if !blank && col == 0 && trimmed[0] != '-' {
+		// A top-level key ends an items block.
+		if s.inItems {
+			s.flushItem()
+			s.inItems = false
+		}
+		key, value, _ := bytes.Cut(trimmed, []byte(":"))
+		value = bytes.TrimSpace(value)
+		switch string(key) {
+		case "kind":
+			s.kind = string(bytes.Trim(value, `"'`))
+		case "apiVersion":
+			s.api = string(bytes.Trim(value, `"'`))
+		case "items":
+			if len(value) == 0 {
+				s.inItems, s.isList, s.itemCol = true, true, -1
+				return
+			}
+			if string(value) == "[]" || string(value) == "null" || string(value) == "~" {
+				s.isList = true
+			}
+		}
+		s.appendDoc(line)
+		return
+	}
+	if s.inItems {
+		if !blank && trimmed[col] == '-' && (len(trimmed) == col+1 || trimmed[col+1] == ' ') && (s.itemCol < 0 || col == s.itemCol) {
+			s.flushItem()
+			s.itemCol = col
+			s.itemLine = s.lr.line
+			// "- apiVersion: v1" becomes "  apiVersion: v1" so that dedenting by
+			// itemCol+2 gives the item as a document of its own.
+			s.appendItem(append(append(bytes.Repeat([]byte(" "), col), ' ', ' '), line[col+2:]...))
+			return
+		}
+		if s.item.Len() > 0 || blank {
+			s.appendItem(line)
+			return
+		}
+	}
+	s.appendDoc(line)
+}
+
+func (s *yamlSplitter) appendDoc(line []byte) {
+	if s.tooLarge {
+		return
+	}
+	if int64(s.doc.Len()+len(line)) > s.limits.maxDocument {
+		s.tooLarge = true
+		s.events.skipped(s.docLine, fmt.Sprintf("line %d: document larger than %d bytes; skipped", s.docLine, s.limits.maxDocument))
+		s.doc.Reset()
+		return
+	}
+	s.doc.Write(line)
+}
+
+func (s *yamlSplitter) appendItem(line []byte) {
+	if int64(s.item.Len()+len(line)) > s.limits.maxDocument {
+		if s.item.Len() > 0 {
+			s.events.skipped(s.itemLine, fmt.Sprintf("line %d: item %d is larger than %d bytes; skipped", s.itemLine, s.itemIndex, s.limits.maxDocument))
+		}
+		s.item.Reset()
+		s.itemLine = -1
+		return
+	}
+	if s.itemLine < 0 {
+		return
+	}
+	s.item.Write(line)
+}
+
+// flushItem hands out the item collected so far.
+func (s *yamlSplitter) flushItem() {
+	if s.item.Len() == 0 || s.itemLine < 0 {
+		s.item.Reset()
+		s.itemLine = 0
+		return
+	}
+	raw := dedent(s.item.Bytes(), s.itemCol+2)
+	s.item.Reset()
+	kind, api := yamlTypeMeta(raw)
+	d := document{Raw: raw, YAML: true, Kind: kind, APIVersion: api, Line: s.itemLine, Index: s.itemIndex}
+	s.itemIndex++
+	if kind == "" || api == "" {
+		// A typed List prints its kind after its items (keys are sorted): wait for it.
+		s.pending = append(s.pending, d)
+		return
+	}
+	s.events.document(d)
+}
+
+// flushDoc ends the current document.
+func (s *yamlSplitter) flushDoc() {
+	if s.inItems {
+		s.flushItem()
+	}
+	if s.isList {
+		for _, d := range s.pending {
+			d.ListKind = s.kind
+			if d.Kind == "" {
+				d.Kind = itemKind(s.kind)
+			}
+			if d.APIVersion == "" {
+				d.APIVersion = s.api
+			}
+			s.events.document(d)
+		}
+	} else if s.doc.Len() > 0 && !s.tooLarge {
+		raw := append([]byte(nil), s.doc.Bytes()...)
+		s.events.document(document{Raw: raw, YAML: true, Kind: s.kind, APIVersion: s.api, Line: s.docLine, Index: -1})
+	}
+	s.doc.Reset()
+	s.item.Reset()
+	s.pending = nil
+	s.kind, s.api = "", ""
+	s.inItems, s.isList, s.tooLarge = false, false, false
+	s.itemCol, s.itemIndex, s.itemLine = -1, 0, 0
+}
+
+// dedent removes n leading spaces from every line that has them.
+func dedent(b []byte, n int) []byte {
+	out := make([]byte, 0, len(b))
+	for len(b) > 0 {
+		line := b
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			line, b = b[:i+1], b[i+1:]
+		} else {
+			b = nil
+		}
+		k := 0
+		for k < n && k < len(line) && line[k] == ' ' {
+			k++
+		}
+		out = append(out, line[k:]...)
+	}
+	return out
+}
+
+// yamlTypeMeta reads "kind:" and "apiVersion:" at column 0 of a YAML document.
+func yamlTypeMeta(doc []byte) (kind, apiVersion string) {
+	for len(doc) > 0 {
+		line := doc
+		if i := bytes.IndexByte(doc, '\n'); i >= 0 {
+			line, doc = doc[:i], doc[i+1:]
+		} else {
+			doc = nil
+		}
+		line = bytes.TrimRight(line, "\r")
+		switch {
+		case bytes.HasPrefix(line, []byte("kind:")):
+			kind = string(bytes.Trim(bytes.TrimSpace(line[5:]), `"'`))
+		case bytes.HasPrefix(line, []byte("apiVersion:")):
+			apiVersion = string(bytes.Trim(bytes.TrimSpace(line[11:]), `"'`))
+		}
+	}
+	return
+}

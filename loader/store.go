@@ -1,0 +1,133 @@
+package loader
+
+import (
+	"strconv"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+)
+
+// objectStore merges the objects read from every file: an object present in
+// several files (a bundle's List and a per-object file, a Velero preferred
+// version) is kept once, the newest resourceVersion winning.
+type objectStore struct {
+	byUID  map[types.UID]*stored
+	byName map[storeKey]*stored
+	order  []*stored
+}
+
+type storeKey struct {
+	Group, Kind, Namespace, Name string
+}
+
+type stored struct {
+	d   decoded
+	seq int64 // input order, to break resourceVersion ties the same way every run
+	key storeKey
+	uid types.UID
+	rv  string
+	// dropped is set when a newer copy replaced this one.
+	dropped bool
+}
+
+func newObjectStore() *objectStore {
+	return &objectStore{byUID: map[types.UID]*stored{}, byName: map[storeKey]*stored{}}
+}
+
+// add keeps d unless a newer copy of the same object is already held.
+func (s *objectStore) add(d decoded, seq int64) {
+	acc, err := meta.Accessor(d.obj)
+	if err != nil {
+		return
+	}
+	st := &stored{d: d, seq: seq, uid: acc.GetUID(), rv: acc.GetResourceVersion(),
+		key: storeKey{d.gvk.Group, d.kind, acc.GetNamespace(), acc.GetName()}}
+	var have *stored
+	if st.uid != "" {
+		have = s.byUID[st.uid]
+	}
+	if have == nil {
+		have = s.byName[st.key]
+	}
+	if have != nil {
+		if !newer(st, have) {
+			return
+		}
+		have.dropped = true
+		if have.uid != "" {
+			delete(s.byUID, have.uid)
+		}
+		delete(s.byName, have.key)
+	}
+	if st.uid != "" {
+		s.byUID[st.uid] = st
+	}
+	s.byName[st.key] = st
+	s.order = append(s.order, st)
+}
+
+// newer orders two copies: the higher resourceVersion, else the later in the input.
+func newer(a, b *stored) bool {
+	ra, errA := strconv.ParseUint(a.rv, 10, 64)
+	rb, errB := strconv.ParseUint(b.rv, 10, 64)
+	switch {
+	case errA == nil && errB == nil && ra != rb:
+		return ra > rb
+	case errA == nil && errB != nil:
+		return true
+	case errA != nil && errB == nil:
+		return false
+	}
+	return a.seq > b.seq
+}
+
+// objects returns the kept objects in input order.
+func (s *objectStore) objects() []*stored {
+	out := make([]*stored, 0, len(s.byName))
+	for _, st := range s.order {
+		if !st.dropped {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// counts returns the number of objects of each kind.
+func (s *objectStore) counts() map[string]int {
+	counts := map[string]int{}
+	for _, st := range s.order {
+		if !st.dropped {
+			counts[st.d.kind]++
+		}
+	}
+	return counts
+}
+
+// clusterScoped lists the built-in kinds that live outside namespaces; a
+// namespaced object read without a namespace goes to "default", as kubectl apply would do.
+var clusterScoped = map[string]bool{
+	"Node": true, "Namespace": true, "PersistentVolume": true, "ClusterRole": true, "ClusterRoleBinding": true,
+	"StorageClass": true, "CustomResourceDefinition": true, "PriorityClass": true, "IngressClass": true,
+	"CSIDriver": true, "CSINode": true, "VolumeAttachment": true, "ValidatingWebhookConfiguration": true,
+	"MutatingWebhookConfiguration": true, "APIService": true, "CertificateSigningRequest": true,
+	"RuntimeClass": true, "ValidatingAdmissionPolicy": true, "ValidatingAdmissionPolicyBinding": true,
+	"ComponentStatus": true, "FlowSchema": true, "PriorityLevelConfiguration": true,
+}
+
+func defaultNamespace(obj runtime.Object, kind string, typed bool) {
+	if !typed || clusterScoped[kind] {
+		return
+	}
+	if acc, err := meta.Accessor(obj); err == nil && acc.GetNamespace() == "" {
+		acc.SetNamespace(metav1.NamespaceDefault)
+	}
+}
+
+// gvrOf names the resource of a kind for the fake clients.
+func gvrOf(gvk schema.GroupVersionKind) schema.GroupVersionResource {
+	gvr, _ := meta.UnsafeGuessKindToResource(gvk)
+	return gvr
+}
