@@ -421,15 +421,16 @@ func truncate(s string, n int) string {
 }
 
 // isGlue reports whether the text between two matches only chains them:
-// punctuation, whitespace, "rpc error: code = X desc = ", "err:". A comma is
-// not glue: it separates the errors of an aggregate.
+// punctuation, whitespace, "rpc error: code = X desc = ", "err:", containerd's
+// " - Server message: ". A bare comma is not glue: it separates the errors of
+// an aggregate.
 func isGlue(gap string) bool {
 	if len(gap) > 80 {
 		return false
 	}
 	g := strings.ToLower(gap)
 	for {
-		t := strings.TrimLeft(g, " \t:.\"'()")
+		t := strings.TrimLeft(g, " \t:.\"'()-")
 		switch {
 		case t == "":
 			return true
@@ -444,6 +445,8 @@ func isGlue(gap string) bool {
 			t = t[len("error:"):]
 		case strings.HasPrefix(t, "err:"):
 			t = t[len("err:"):]
+		case strings.HasPrefix(t, "server message:"):
+			t = t[len("server message:"):]
 		case strings.HasPrefix(t, ", err:"), strings.HasPrefix(t, ", error:"):
 			// "..., err: <cause>" chains a cause; a bare comma would separate errors.
 			t = t[strings.IndexByte(t, ':')+1:]

@@ -112,6 +112,12 @@ var classifyCases = []classifyCase{
 		},
 	},
 
+	{
+		name:    "1b projected ConfigMap items[] key missing is not a Secret",
+		message: `MountVolume.SetUp failed for volume "app-config" : configmap references non-existent config key: log.level`,
+		want:    []Signal{{Cause: ConfigMapKeyNotFound, Key: "log.level", Volume: "app-config"}},
+	},
+
 	// --- 1c env secretKeyRef / envFrom.
 	{
 		name:    "1c env secret not found (Failed event)",
@@ -297,6 +303,21 @@ var classifyCases = []classifyCase{
 		name:    "1d dockershim manifest for X not found: manifest unknown",
 		message: `Failed to pull image "nginx:1.99": rpc error: code = Unknown desc = Error response from daemon: manifest for nginx:1.99 not found: manifest unknown: manifest unknown`,
 		want:    []Signal{{Cause: ImageNotFound, Image: "nginx:1.99", Detail: "manifest unknown"}},
+	},
+	{
+		name:    "1d dockershim (Docker 1.13-17.03) no pull access",
+		message: `Failed to pull image "acme/private-api:2.0": rpc error: code = Unknown desc = Error response from daemon: repository acme/private-api not found: does not exist or no pull access`,
+		want:    []Signal{{Cause: ImagePullAuthFailed, Image: "acme/private-api:2.0", Detail: "no pull access"}},
+	},
+	{
+		name:    "1d dockershim (old Docker) Error: image X not found",
+		message: `Failed to pull image "acme/api:9.9": rpc error: code = Unknown desc = Error: image acme/api:9.9 not found`,
+		want:    []Signal{{Cause: ImageNotFound, Image: "acme/api:9.9", Detail: "not found"}},
+	},
+	{
+		name:    "1d CRI-O name unknown is ImageNotFound",
+		message: `Failed to pull image "quay.io/acme/nope:1.0": rpc error: code = Unknown desc = reading manifest 1.0 in quay.io/acme/nope: name unknown: repository name not known to registry`,
+		want:    []Signal{{Cause: ImageNotFound, Image: "quay.io/acme/nope:1.0", Detail: "name unknown"}},
 	},
 	{
 		name:    "1d kubelet klog structured pull error: image from image=",
@@ -696,6 +717,21 @@ var classifyCases = []classifyCase{
 		want:    []Signal{{Cause: ImagePullFailed, Image: "nginx:1.27", Detail: "toomanyrequests"}},
 	},
 	{
+		name:    "neg TLS handshake timeout is not auth",
+		message: `Failed to pull image "reg.example.com/shop/web:1.4.2": failed to pull and unpack image "reg.example.com/shop/web:1.4.2": failed to copy: httpReadSeeker: failed open: failed to do request: Get "https://reg.example.com/v2/shop/web/blobs/sha256:0a1b": net/http: TLS handshake timeout`,
+		want:    []Signal{{Cause: ImagePullFailed, Image: "reg.example.com/shop/web:1.4.2", Detail: "tls handshake timeout"}},
+	},
+	{
+		name:    "neg connection reset is not auth",
+		message: `Failed to pull image "reg.example.com/shop/web:1.4.2": failed to pull and unpack image "reg.example.com/shop/web:1.4.2": failed to resolve reference "reg.example.com/shop/web:1.4.2": failed to do request: Head "https://reg.example.com/v2/shop/web/manifests/1.4.2": read tcp 10.0.3.7:51234->203.0.113.10:443: read: connection reset by peer`,
+		want:    []Signal{{Cause: ImagePullFailed, Image: "reg.example.com/shop/web:1.4.2", Detail: "connection reset"}},
+	},
+	{
+		name:    "neg plain-HTTP registry is not auth",
+		message: `Failed to pull image "10.0.0.5:5000/shop/web:1.4.2": failed to pull and unpack image "10.0.0.5:5000/shop/web:1.4.2": failed to resolve reference "10.0.0.5:5000/shop/web:1.4.2": failed to do request: Head "https://10.0.0.5:5000/v2/shop/web/manifests/1.4.2": http: server gave HTTP response to HTTPS client`,
+		want:    []Signal{{Cause: ImagePullFailed, Image: "10.0.0.5:5000/shop/web:1.4.2", Detail: "http response to https client"}},
+	},
+	{
 		name:    "neg anonymous token fetch that failed on DNS is not auth",
 		message: `Failed to pull image "nginx:1.27": failed to pull and unpack image "docker.io/library/nginx:1.27": failed to resolve reference "docker.io/library/nginx:1.27": failed to authorize: failed to fetch anonymous token: Get "https://auth.docker.io/token?scope=repository%3Alibrary%2Fnginx%3Apull&service=registry.docker.io": dial tcp: lookup auth.docker.io on 10.96.0.10:53: no such host`,
 		want:    []Signal{{Cause: ImagePullFailed, Image: "nginx:1.27", Detail: "no such host"}},
@@ -775,7 +811,7 @@ func TestKeywordsAreInEveryMatch(t *testing.T) {
 	for i, p := range patterns {
 		for _, tc := range classifyCases {
 			for _, m := range p.re.FindAllString(normalize(tc.message), -1) {
-				if !strings.Contains(strings.ToLower(m), p.keyword) && !strings.Contains(strings.ToLower(tc.message), p.keyword) {
+				if !strings.Contains(strings.ToLower(m), p.keyword) {
 					t.Errorf("pattern %d (%s) matched %q in %q without keyword %q", i, p.cause, m, tc.name, p.keyword)
 				}
 			}
