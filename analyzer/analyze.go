@@ -21,6 +21,7 @@ type Check struct {
 var Checks = []*Check{
 	secretRefCheck,
 	serviceAccountCheck,
+	pullSecretCheck,
 }
 
 // Result is what an analysis found.

@@ -31,7 +31,7 @@ func runServiceAccounts(p *pass) {
 		_, exists := p.idx.serviceAccounts[nsName{w.Namespace, sa}]
 		covered, why := p.covers("ServiceAccount", w.Namespace, sa)
 		specMissing := covered && !exists && (w.Template != nil || len(w.Pods) > 0)
-		if !covered && len(saObs) == 0 && w.Template != nil {
+		if !covered && len(saObs) == 0 && (w.Template != nil || len(w.Pods) > 0) {
 			p.noteGap("ServiceAccount", why, w)
 		}
 		if specMissing || (len(saObs) > 0 && !exists) {

@@ -180,6 +180,11 @@ func buildWorkloads(idx *index) *workloadSet {
 
 	for _, w := range s.list {
 		sort.Slice(w.Revisions, func(i, j int) bool { return w.Revisions[i].Number > w.Revisions[j].Number })
+		// A Deployment missing from the dump (cluster-info dumps hold them, others
+		// may not) still has its newest ReplicaSet's template.
+		if w.Template == nil && len(w.Revisions) > 0 {
+			w.Template = w.Revisions[0].Template
+		}
 		sort.Slice(w.Controllers, func(i, j int) bool { return w.Controllers[i].Name < w.Controllers[j].Name })
 	}
 	sort.Slice(s.list, func(i, j int) bool {

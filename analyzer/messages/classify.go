@@ -81,8 +81,9 @@ const (
 	// maxDetail bounds Detail: it is evidence for a report line, not a log.
 	maxDetail = 200
 	// maxMessage bounds the text examined, so a pathological log line costs
-	// bounded time; real event messages are a few hundred bytes.
-	maxMessage = 1 << 20
+	// bounded time; real event messages are a few hundred bytes, and a long log
+	// line states its error near the start.
+	maxMessage = 64 << 10
 	// maxMatchesPerRow bounds the signals one row contributes per message:
 	// a real aggregate lists a handful of errors, not thousands.
 	maxMatchesPerRow = 64
@@ -101,27 +102,25 @@ func Classify(message string) []Signal {
 		message = message[:maxMessage]
 	}
 	text := normalize(message)
-	lower := strings.ToLower(text)
+	// lower has text's length, so a match in lower is sliced out of text.
+	lower := asciiLower(text)
 
-	var hit [maxKeywords]bool
-	anyHit := false
-	for i, kw := range keywords {
-		if strings.Contains(lower, kw) {
-			hit[i], anyHit = true, true
-		}
-	}
-	if !anyHit {
+	hit := matcher.scan(lower)
+	if hit.empty() {
 		return nil
 	}
-	pullCtx := hasAny(lower, pullContextWords)
+	pullCtx := hit.intersects(pullMask)
 
 	var cands []candidate
 	for i := range patterns {
 		p := &patterns[i]
-		if !hit[p.kw] || (p.pull && !pullCtx) {
+		if !hit.has(p.kw) || (p.pull && !pullCtx) {
 			continue
 		}
-		for _, loc := range p.re.FindAllStringSubmatchIndex(text, maxMatchesPerRow) {
+		for _, loc := range p.re.FindAllStringSubmatchIndex(lower, maxMatchesPerRow) {
+			if p.wordStart && loc[0] > 0 && isWordByte(lower[loc[0]-1]) {
+				continue
+			}
 			m := match{text: text, loc: loc, names: p.names}
 			s := Signal{Cause: p.cause}
 			m.fill(&s)
@@ -139,7 +138,7 @@ func Classify(message string) []Signal {
 	addDetails(text, kept)
 	kept = mergeAdjacent(text, kept)
 	kept = dropSoftAuth(text, kept)
-	applyContexts(text, lower, kept)
+	applyContexts(text, lower, hit, kept)
 
 	out := make([]Signal, 0, len(kept))
 	for i := range kept {
@@ -170,13 +169,27 @@ func normalize(s string) string {
 	return strings.ReplaceAll(s, `\"`, `"`)
 }
 
-func hasAny(s string, words []string) bool {
-	for _, w := range words {
-		if strings.Contains(s, w) {
-			return true
+// asciiLower lower-cases ASCII letters only: Kubernetes wordings are ASCII,
+// and unlike strings.ToLower it keeps every byte offset (also of invalid UTF-8).
+func asciiLower(s string) string {
+	i := 0
+	for i < len(s) && (s[i] < 'A' || s[i] > 'Z') {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		if c := b[i]; 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
 		}
 	}
-	return false
+	return string(b)
+}
+
+func isWordByte(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }
 
 // resolveOverlaps keeps, wherever matches overlap, the one from the most
@@ -188,22 +201,24 @@ func resolveOverlaps(cands []candidate) []candidate {
 		}
 		return cands[i].start < cands[j].start
 	})
-	// kept stays sorted by start and free of overlaps, so a newcomer can only
-	// collide with its two neighbours.
-	var kept []candidate
-	for _, c := range cands {
-		i := sort.Search(len(kept), func(k int) bool { return kept[k].start >= c.start })
-		if i > 0 && kept[i-1].end > c.start {
+	// order holds indices into cands, sorted by start and free of overlaps, so
+	// a newcomer can only collide with its two neighbours.
+	var order []int32
+	for ci, c := range cands {
+		i := sort.Search(len(order), func(k int) bool { return cands[order[k]].start >= c.start })
+		if i > 0 && cands[order[i-1]].end > c.start {
 			continue
 		}
-		if i < len(kept) && kept[i].start < c.end {
+		if i < len(order) && cands[order[i]].start < c.end {
 			continue
 		}
-		kept = append(kept, candidate{})
-		copy(kept[i+1:], kept[i:])
-		kept[i] = c
+		order = append(order, 0)
+		copy(order[i+1:], order[i:])
+		order[i] = int32(ci)
 	}
-	for i := range kept {
+	kept := make([]candidate, len(order))
+	for i, ci := range order {
+		kept[i] = cands[ci]
 		kept[i].hard = !patterns[kept[i].row].soft
 	}
 	return kept
@@ -329,16 +344,16 @@ func dropSoftAuth(text string, kept []candidate) []candidate {
 // applyContexts fills fields that the text states once for several signals:
 // the volume of a FailedMount, the image of a pull failure, the namespace of
 // "Couldn't get secret ns/name".
-func applyContexts(text, lower string, kept []candidate) {
+func applyContexts(text, lower string, hit keywordSet, kept []candidate) {
 	found := make([][][]int, len(contexts))
 	for ci := range contexts {
 		cx := &contexts[ci]
-		if !strings.Contains(lower, cx.keyword) {
+		if !hit.has(cx.kw) {
 			continue
 		}
 		for i := range kept {
 			if cx.applies(kept[i].sig.Cause) {
-				found[ci] = cx.re.FindAllStringSubmatchIndex(text, maxMatchesPerRow)
+				found[ci] = cx.re.FindAllStringSubmatchIndex(lower, maxMatchesPerRow)
 				break
 			}
 		}

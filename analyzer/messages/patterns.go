@@ -3,7 +3,9 @@ package messages
 import (
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strings"
+	"unicode"
 )
 
 // detailMode says where a row's Detail comes from when no "detail" group or
@@ -41,9 +43,10 @@ type pattern struct {
 	soft bool
 	fix  func(*Signal, match) bool
 
-	re    *regexp.Regexp
-	names []string
-	kw    int // index in keywords
+	re        *regexp.Regexp
+	names     []string
+	kw        int  // index in keywords
+	wordStart bool // the expression began with \b, checked in code (see compileFolded)
 }
 
 // Placeholders keep the table readable: Kubernetes quotes names with "x",
@@ -71,10 +74,14 @@ const forbiddenExpr = `(?:(?P<res0>[a-z0-9][-a-z0-9.]*(?:/[a-z]+)?)(?: {Q}(?P<na
 	`(?:\.?: {Q}?(?:node: )?(?P<reason>no relationship found between node {Q}?(?P<node>[^"'\s]+?){Q}? and this object|` +
 	`no path found to object|unknown node for user {Q}[^"'\n]*{Q}|can only read resources of this type|no object name found){Q}?)?`
 
+// kubeletPullPrefix is what the kubelet writes right before its own pull
+// error (as opposed to the container runtime's).
+const kubeletPullPrefix = `(?:failed to pull image {Q}[^"'\s]*{Q}|ErrImagePull): `
+
 // patterns is the one table. Order matters: where matches overlap, the earlier
 // (more specific) row wins, and among pull-auth links of one error chain the
 // earlier row names the failure.
-var patterns = compilePatterns([]pattern{
+var patterns = []pattern{
 	// --- 1g ServiceAccount admission. These sit inside `pods "x" is forbidden:`,
 	// so they come before the generic forbidden wrapper further down.
 	{cause: ServiceAccountNotFound, keyword: "error looking up service account",
@@ -109,9 +116,11 @@ var patterns = compilePatterns([]pattern{
 	{cause: NodeForbidden, keyword: "no path found to object", detail: detailMatch,
 		expr: `no path found to object`},
 	// `pods "x" is forbidden: <policy text>`: PodSecurity, ResourceQuota,
-	// LimitRanger, NamespaceLifecycle... Gives way to the SA rows above.
+	// LimitRanger, NamespaceLifecycle... Gives way to the SA rows above. The
+	// quoted name (admission always has one, at least the generateName) keeps
+	// application prose such as "access to /admin is forbidden:" out.
 	{cause: AdmissionDenied, keyword: "is forbidden", wrapper: true, detail: detailTail, fix: admissionResource,
-		expr: `(?P<resource>[a-z0-9][-a-z0-9.]*)(?: {Q}(?P<name>[^"'\s]*){Q})? is forbidden:`},
+		expr: `(?P<resource>[a-z0-9][-a-z0-9.]*) {Q}(?P<name>[^"'\s]*){Q} is forbidden:`},
 
 	// --- 1a-1c kubelet: Secret volumes, projected volumes, env.
 	{cause: SecretKeyNotFound, keyword: "find key",
@@ -208,9 +217,15 @@ var patterns = compilePatterns([]pattern{
 		expr: `unable to parse auth field, must be formatted as base64\(username:password\)`},
 	// A pull Secret with bad JSON fails the pull with the JSON error itself,
 	// right after the kubelet's prefix (a registry's bad JSON comes wrapped in
-	// runtime wording instead).
-	{cause: PullSecretUnparseable, keyword: "pull", pull: true,
-		expr: `(?:failed to pull image {Q}[^"'\s]*{Q}|ErrImagePull): (?P<detail>invalid character '[^'\n]*' [a-z ]+|unexpected end of JSON input|json: cannot unmarshal \S+ into Go (?:value of type|struct field) \S+|illegal base64 data at input byte \d+)`},
+	// runtime wording instead). One row per error so each has its own keyword.
+	{cause: PullSecretUnparseable, keyword: "invalid character", pull: true,
+		expr: kubeletPullPrefix + `(?P<detail>invalid character '[^'\n]*' [a-z ]+)`},
+	{cause: PullSecretUnparseable, keyword: "unexpected end of json input", pull: true,
+		expr: kubeletPullPrefix + `(?P<detail>unexpected end of JSON input)`},
+	{cause: PullSecretUnparseable, keyword: "json: cannot unmarshal", pull: true,
+		expr: kubeletPullPrefix + `(?P<detail>json: cannot unmarshal \S+ into Go (?:value of type|struct field) \S+)`},
+	{cause: PullSecretUnparseable, keyword: "illegal base64 data", pull: true,
+		expr: kubeletPullPrefix + `(?P<detail>illegal base64 data at input byte \d+)`},
 
 	// --- 1d pull auth failures, containerd / CRI-O (containers/image) / dockershim.
 	// Ordered by what the tag tells the reader: no credentials sent, then
@@ -252,8 +267,9 @@ var patterns = compilePatterns([]pattern{
 		expr: `(?:manifest for \S+ not found: )?manifest unknown(?:: manifest unknown)?`},
 	{cause: ImageNotFound, keyword: "name unknown", pull: true, tag: "name unknown",
 		expr: `\bname unknown\b`},
+	// containerd's "<ref>: not found"; the ref itself comes from the contexts.
 	{cause: ImageNotFound, keyword: ": not found", pull: true, tag: "not found",
-		expr: `[^\s"']+: not found\b`},
+		expr: `: not found\b`},
 	{cause: ImageNotFound, keyword: "not found", pull: true, tag: "not found",
 		expr: `\bimage [^\s"']+ not found\b`},
 
@@ -276,7 +292,7 @@ var patterns = compilePatterns([]pattern{
 		expr: `failed to apply default image tag`},
 	{cause: ImagePullFailed, keyword: "is not present with pull policy of never", tag: "not present, pull policy Never",
 		expr: `is not present with pull policy of Never`},
-})
+}
 
 // pullContextWords mark a message about an image pull (kubelet, containerd,
 // CRI-O, dockershim wordings); pull rows run only when one is present.
@@ -332,6 +348,7 @@ type context struct {
 
 	re    *regexp.Regexp
 	names []string
+	kw    int // index in keywords
 }
 
 // contextFields are the fields contexts fill, each at most once per signal.
@@ -340,7 +357,7 @@ var contextFields = []string{"volume", "image", "secretref", "podns"}
 func setVolume(s *Signal, m match) { fillEmpty(&s.Volume, m.get("v")) }
 func setImage(s *Signal, m match)  { fillEmpty(&s.Image, m.get("v")) }
 
-var contexts = compileContexts([]context{
+var contexts = []context{
 	// Kubelets before 1.9 named the volume by its unique name and gave the pod's name as spec.Name.
 	{field: "volume", rank: 0, keyword: "spec.name", applies: volumeCause, apply: setVolume,
 		expr: `\(spec\.Name: {Q}(?P<v>{N}){Q}\)`},
@@ -348,14 +365,16 @@ var contexts = compileContexts([]context{
 		expr: `for volume {Q}(?P<v>{N}){Q}`},
 	// The kubelet's own spelling of the image is the pod spec's: prefer it to
 	// the runtime's normalized "docker.io/library/..." form.
-	{field: "image", rank: 0, keyword: "image", applies: pullCause, apply: setImage,
-		expr: `(?:failed to pull|back-off pulling|pulling) image {Q}(?P<v>{N}){Q}`},
+	{field: "image", rank: 0, keyword: "pull image", applies: pullCause, apply: setImage,
+		expr: `pull image {Q}(?P<v>{N}){Q}`}, // Failed to pull image "x"
+	{field: "image", rank: 0, keyword: "pulling image", applies: pullCause, apply: setImage,
+		expr: `pulling image {Q}(?P<v>{N}){Q}`}, // Back-off pulling image "x"
 	{field: "image", rank: 0, keyword: "default image tag", applies: pullCause, apply: setImage,
 		expr: `failed to apply default image tag {Q}(?P<v>{N}){Q}`},
 	{field: "image", rank: 0, keyword: "container image", applies: pullCause, apply: setImage,
 		expr: `container image {Q}(?P<v>{N}){Q}`},
-	{field: "image", rank: 1, keyword: "image=", applies: pullCause, apply: setImage,
-		expr: `\bimage={Q}(?P<v>{N}){Q}`},
+	{field: "image", rank: 1, keyword: " image=", applies: pullCause, apply: setImage,
+		expr: ` image={Q}(?P<v>{N}){Q}`}, // klog structured key
 	{field: "image", rank: 2, keyword: "pull and unpack image", applies: pullCause, apply: setImage,
 		expr: `failed to pull and unpack image {Q}(?P<v>{N}){Q}`},
 	{field: "image", rank: 2, keyword: "resolve reference", applies: pullCause, apply: setImage,
@@ -373,43 +392,84 @@ var contexts = compileContexts([]context{
 	{field: "podns", rank: 0, keyword: "for pod", applies: csiCause,
 		apply: func(s *Signal, m match) { fillEmpty(&s.Namespace, m.get("ns")) },
 		expr:  `for pod (?P<ns>{K})/{K}`},
-})
-
-// maxKeywords sizes the per-call keyword bitmap.
-const maxKeywords = 128
-
-// keywords are the distinct row keywords, tested once per message.
-var keywords []string
-
-func compilePatterns(rows []pattern) []pattern {
-	index := map[string]int{}
-	for i := range rows {
-		p := &rows[i]
-		if p.keyword != strings.ToLower(p.keyword) || p.keyword == "" {
-			panic(fmt.Sprintf("messages: row %d keyword %q must be non-empty lower case", i, p.keyword))
-		}
-		p.re = regexp.MustCompile("(?i)" + placeholders.Replace(p.expr))
-		p.names = p.re.SubexpNames()
-		k, ok := index[p.keyword]
-		if !ok {
-			k = len(keywords)
-			index[p.keyword] = k
-			keywords = append(keywords, p.keyword)
-		}
-		p.kw = k
-	}
-	if len(keywords) > maxKeywords {
-		panic("messages: too many keywords for the bitmap")
-	}
-	return rows
 }
 
-func compileContexts(rows []context) []context {
-	for i := range rows {
-		rows[i].re = regexp.MustCompile("(?i)" + placeholders.Replace(rows[i].expr))
-		rows[i].names = rows[i].re.SubexpNames()
+// keywords are the distinct keywords of rows, contexts and pullContextWords;
+// matcher finds them all in one pass over a message.
+var (
+	keywords []string
+	matcher  *keywordMatcher
+	pullMask keywordSet
+)
+
+func init() {
+	index := map[string]int{}
+	keyword := func(w string) int {
+		if w == "" || w != strings.ToLower(w) {
+			panic(fmt.Sprintf("messages: keyword %q must be non-empty lower case", w))
+		}
+		k, ok := index[w]
+		if !ok {
+			k = len(keywords)
+			index[w] = k
+			keywords = append(keywords, w)
+		}
+		return k
 	}
-	return rows
+	for i := range patterns {
+		p := &patterns[i]
+		p.re, p.wordStart = compileFolded(p.expr)
+		p.names = p.re.SubexpNames()
+		p.kw = keyword(p.keyword)
+	}
+	for i := range contexts {
+		cx := &contexts[i]
+		var wordStart bool
+		cx.re, wordStart = compileFolded(cx.expr)
+		if wordStart {
+			panic("messages: a context cannot start with \\b")
+		}
+		cx.names = cx.re.SubexpNames()
+		cx.kw = keyword(cx.keyword)
+	}
+	for _, w := range pullContextWords {
+		pullMask.add(keyword(w))
+	}
+	if len(keywords) > maxKeywords {
+		panic("messages: too many keywords for keywordSet")
+	}
+	matcher = newKeywordMatcher(keywords)
+}
+
+// compileFolded compiles a case-insensitive expression to run on ASCII
+// lower-cased text (see asciiLower): its literals are lower-cased instead of
+// marked (?i), so that Go's regexp can skip ahead to a literal prefix rather
+// than try every position. A leading \b, which would hide that prefix too, is
+// returned as wordStart for the caller to check.
+func compileFolded(expr string) (*regexp.Regexp, bool) {
+	expr = placeholders.Replace(expr)
+	wordStart := strings.HasPrefix(expr, `\b`)
+	if wordStart {
+		expr = expr[2:]
+	}
+	tree, err := syntax.Parse(expr, syntax.Perl|syntax.FoldCase)
+	if err != nil {
+		panic(fmt.Sprintf("messages: %q: %v", expr, err))
+	}
+	lowerLiterals(tree)
+	return regexp.MustCompile(tree.String()), wordStart
+}
+
+func lowerLiterals(re *syntax.Regexp) {
+	if re.Op == syntax.OpLiteral && re.Flags&syntax.FoldCase != 0 {
+		for i, r := range re.Rune {
+			re.Rune[i] = unicode.ToLower(r)
+		}
+		re.Flags &^= syntax.FoldCase
+	}
+	for _, sub := range re.Sub {
+		lowerLiterals(sub)
+	}
 }
 
 // --- fix functions: what a named group cannot say.

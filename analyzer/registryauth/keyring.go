@@ -38,12 +38,12 @@ type Coverage struct {
 // pod's pull Secrets; node credentials (config.json, credential provider
 // plugins) are not in a cluster dump and are left out.
 type Keyring struct {
-	index   []string          // distinct index keys, reverse-sorted as in BasicDockerKeyring.Add
-	held    map[string][]held // per index key, in Secret order, then by entry key
-	invalid []Match           // entries whose key the kubelet cannot parse and ignores
+	index   []string               // distinct index keys, reverse-sorted as in BasicDockerKeyring.Add
+	held    map[string][]heldEntry // per index key, in Secret order, then by entry key
+	invalid []Match                // entries whose key the kubelet cannot parse and ignores
 }
 
-type held struct {
+type heldEntry struct {
 	secret string
 	entry  dockerconfig.Entry
 }
@@ -54,7 +54,7 @@ type held struct {
 // Config.KubeletRejects() is indexed like any other, but the kubelet would
 // fail the pull before any lookup; callers report that first.
 func NewKeyring(sources []Source) *Keyring {
-	k := &Keyring{held: make(map[string][]held)}
+	k := &Keyring{held: make(map[string][]heldEntry)}
 	for _, src := range sources {
 		entries := slices.Clone(src.Config.Entries)
 		slices.SortStableFunc(entries, func(a, b dockerconfig.Entry) int { return strings.Compare(a.Registry, b.Registry) })
@@ -67,7 +67,7 @@ func NewKeyring(sources []Source) *Keyring {
 			if _, seen := k.held[key]; !seen {
 				k.index = append(k.index, key)
 			}
-			k.held[key] = append(k.held[key], held{secret: src.Secret, entry: e})
+			k.held[key] = append(k.held[key], heldEntry{secret: src.Secret, entry: e})
 		}
 	}
 	// Reverse order puts longer, more specific keys first, as the kubelet does.
@@ -85,7 +85,7 @@ func (k *Keyring) Covering(image string) []Coverage {
 	if err != nil {
 		return nil
 	}
-	var found []held
+	var found []heldEntry
 	for _, key := range k.index {
 		if urlsMatch(key, name) {
 			found = append(found, k.held[key]...)

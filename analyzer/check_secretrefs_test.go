@@ -1,0 +1,180 @@
+package analyzer
+
+import (
+	"strings"
+	"testing"
+)
+
+const nsShop = `apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: default, namespace: shop}
+`
+
+// deployment renders a Deployment of namespace shop whose pod spec is podSpec
+// (indented as under spec.template.spec).
+func deployment(name, podSpec string) string {
+	return `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: ` + name + `, namespace: shop, uid: dep-` + name + `}
+spec:
+  selector: {matchLabels: {app: ` + name + `}}
+  template:
+    metadata: {labels: {app: ` + name + `}}
+    spec:
+` + indent(podSpec, "      ")
+}
+
+func indent(s, prefix string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = prefix + l
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+func secret(name, typ string, keys ...string) string {
+	s := "apiVersion: v1\nkind: Secret\nmetadata: {name: " + name + ", namespace: shop, creationTimestamp: \"2026-11-20T08:00:00Z\"}\n"
+	if typ != "" {
+		s += "type: " + typ + "\n"
+	}
+	if len(keys) > 0 {
+		s += "data:\n"
+		for _, k := range keys {
+			s += "  " + k + ": dmFsdWU=\n"
+		}
+	}
+	return s
+}
+
+func TestSecretReferencesFromSpec(t *testing.T) {
+	cases := []struct {
+		name string
+		docs []string
+		want []string
+	}{
+		{
+			name: "healthy: every reference path resolves",
+			docs: []string{secret("db", "", "password", "user"), secret("tls", "kubernetes.io/tls", "tls.crt", "tls.key"), secret("env", "", "A"),
+				deployment("web", `containers:
+- name: web
+  image: nginx
+  env:
+  - {name: P, valueFrom: {secretKeyRef: {name: db, key: password}}}
+  envFrom:
+  - secretRef: {name: env}
+initContainers:
+- name: init
+  image: busybox
+  env:
+  - {name: U, valueFrom: {secretKeyRef: {name: db, key: user}}}
+volumes:
+- name: certs
+  secret: {secretName: tls, items: [{key: tls.crt, path: tls.crt}]}
+- name: bundle
+  projected: {sources: [{secret: {name: db, items: [{key: user, path: u}]}}]}
+`)},
+			want: nil,
+		},
+		{
+			name: "missing Secret with a near name",
+			docs: []string{secret("db-credential", "", "password"), deployment("web", `containers:
+- name: web
+  image: nginx
+volumes:
+- name: creds
+  secret: {secretName: db-credentials}
+`)},
+			want: []string{"secret-not-found error shop/Deployment/web db-credentials"},
+		},
+		{
+			name: "Secret only in another namespace",
+			docs: []string{strings.Replace(secret("db", "", "password"), "namespace: shop", "namespace: payments", 1), deployment("web", `containers:
+- name: web
+  image: nginx
+  envFrom: [{secretRef: {name: db}}]
+`)},
+			want: []string{"secret-in-other-namespace error shop/Deployment/web db"},
+		},
+		{
+			name: "missing key in env and in volume items",
+			docs: []string{secret("db", "", "passwd"), deployment("web", `containers:
+- name: web
+  image: nginx
+  env:
+  - {name: P, valueFrom: {secretKeyRef: {name: db, key: password}}}
+volumes:
+- name: creds
+  secret: {secretName: db, items: [{key: username, path: u}]}
+`)},
+			want: []string{"secret-key-not-found error shop/Deployment/web db"},
+		},
+		{
+			name: "optional Secret and optional key absent",
+			docs: []string{secret("db", "", "password"), deployment("web", `containers:
+- name: web
+  image: nginx
+  env:
+  - {name: P, valueFrom: {secretKeyRef: {name: db, key: extra, optional: true}}}
+  envFrom: [{secretRef: {name: feature-flags, optional: true}}]
+`)},
+			want: []string{"optional-secret-missing warning shop/Deployment/web db", "optional-secret-missing warning shop/Deployment/web feature-flags"},
+		},
+		{
+			name: "empty Secret",
+			docs: []string{secret("db", ""), deployment("web", `containers:
+- name: web
+  image: nginx
+  envFrom: [{secretRef: {name: db}}]
+`)},
+			want: []string{"secret-empty warning shop/Deployment/web db"},
+		},
+		{
+			name: "TLS Secret without its key",
+			docs: []string{secret("certs", "kubernetes.io/tls", "tls.crt"), deployment("web", `containers:
+- name: web
+  image: nginx
+volumes:
+- name: certs
+  secret: {secretName: certs}
+`)},
+			want: []string{"secret-type-mismatch error shop/Deployment/web certs"},
+		},
+		{
+			name: "legacy ServiceAccount token Secret deleted",
+			docs: []string{deployment("old", `containers:
+- name: old
+  image: nginx
+volumes:
+- name: default-token-x7k2p
+  secret: {secretName: default-token-x7k2p}
+`)},
+			want: []string{"sa-token-secret-not-found error shop/Deployment/old default-token-x7k2p"},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			findings := analyze(t, nsShop+"---\n"+strings.Join(tc.docs, "---\n"), nil)
+			sameLines(t, brief(findings), tc.want)
+			for _, f := range findings {
+				if len(f.Evidence) == 0 {
+					t.Errorf("%s rests on no evidence", f.ID)
+				}
+			}
+		})
+	}
+}
+
+func TestDidYouMean(t *testing.T) {
+	findings := analyze(t, nsShop+"---\n"+secret("db-credential", "", "password")+"---\n"+deployment("web", `containers:
+- name: web
+  image: nginx
+  envFrom: [{secretRef: {name: db-credentials}}]
+`), nil)
+	if len(findings) != 1 || !strings.Contains(findings[0].Message, "did you mean db-credential?") {
+		t.Fatalf("want a did-you-mean hint, got %+v", findings)
+	}
+}
