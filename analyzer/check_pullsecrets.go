@@ -363,7 +363,7 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, sources []regi
 			ID: ImagePullAuthFailed, Namespace: ns, Object: w.ref(), Pods: podsOfObs(fails), Secret: matchSecrets(matches),
 			Reference: "image " + img, Message: msg, Evidence: obsEvidence(fails),
 			Remediation: "Refresh the registry credentials in the pull Secret (kubectl create secret docker-registry ... --dry-run=client -o yaml | kubectl replace -f -), or check that the account can pull this repository",
-			Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get events -n %s --field-selector reason=Failed | grep -i 'pull'", ns)}},
+			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get events -n %s --field-selector reason=Failed | grep -i 'pull'", ns)}},
 		}
 		if !anyCurrent(fails) && podsRunSince(w, lastOf(fails)) {
 			f.Severity = SeverityWarning

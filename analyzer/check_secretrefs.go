@@ -306,21 +306,21 @@ func checkExistingSecret(p *pass, w *workload, u *usage, s *corev1.Secret, obs [
 	if redact.KeysKnown(s) && len(s.Data) == 0 && len(s.StringData) == 0 && len(u.Refs) > 0 {
 		p.report(Finding{
 			ID: SecretEmpty, Namespace: ns, Object: w.ref(), Pods: u.podsOf(u.Refs), Secret: u.Secret,
-			Reference: describeRefs(u.Refs),
-			Message:   fmt.Sprintf("Secret %s/%s has no data at all", ns, u.Secret),
-			Evidence:  append(specEvidence(w, u.Refs), fmt.Sprintf("Secret %s/%s (type %s) has no keys", ns, u.Secret, secretType(s))),
+			Reference:   describeRefs(u.Refs),
+			Message:     fmt.Sprintf("Secret %s/%s has no data at all", ns, u.Secret),
+			Evidence:    append(specEvidence(w, u.Refs), fmt.Sprintf("Secret %s/%s (type %s) has no keys", ns, u.Secret, secretType(s))),
 			Remediation: fmt.Sprintf("Fill Secret %s/%s with the keys the application expects, or find what should have produced it", ns, u.Secret),
-			Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data}' | jq 'keys'", u.Secret, ns)}},
+			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data}' | jq 'keys'", u.Secret, ns)}},
 		})
 	}
 	if missing := missingTypeKeys(s); len(missing) > 0 {
 		p.report(Finding{
 			ID: SecretTypeMismatch, Namespace: ns, Object: w.ref(), Pods: u.podsOf(u.Refs), Secret: u.Secret,
-			Reference: describeRefs(u.Refs),
-			Message:   fmt.Sprintf("Secret %s/%s is of type %s but lacks %s", ns, u.Secret, s.Type, strings.Join(missing, " and ")),
-			Evidence:  append(specEvidence(w, u.Refs), fmt.Sprintf("Secret %s/%s type %s has keys [%s]", ns, u.Secret, s.Type, strings.Join(secretKeys(s), ", "))),
+			Reference:   describeRefs(u.Refs),
+			Message:     fmt.Sprintf("Secret %s/%s is of type %s but lacks %s", ns, u.Secret, s.Type, strings.Join(missing, " and ")),
+			Evidence:    append(specEvidence(w, u.Refs), fmt.Sprintf("Secret %s/%s type %s has keys [%s]", ns, u.Secret, s.Type, strings.Join(secretKeys(s), ", "))),
 			Remediation: fmt.Sprintf("Give Secret %s/%s the keys its type requires (%s), or change its type to Opaque", ns, u.Secret, strings.Join(missing, ", ")),
-			Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.type}{\"\\n\"}{.data}' | head -c 300", u.Secret, ns)}},
+			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.type}{\"\\n\"}{.data}' | head -c 300", u.Secret, ns)}},
 		})
 	}
 

@@ -51,10 +51,10 @@ func (p *pass) reportCoverageGaps() {
 			why = "the source does not hold them"
 		}
 		p.report(Finding{
-			ID:      CoverageGap,
-			Object:  ObjectRef{Kind: kind},
-			Message: fmt.Sprintf("%s: %ss were not collected, so the checks of %d %s in %s rest on events and status alone; a reference with no failure event cannot be judged", why, kind, len(g.Workloads), plural(len(g.Workloads), "workload", "workloads"), strings.Join(shown, ", ")),
-			Evidence: []string{fmt.Sprintf("the dump holds no %s objects for namespace %s", kind, strings.Join(shown, ", "))},
+			ID:          CoverageGap,
+			Object:      ObjectRef{Kind: kind},
+			Message:     fmt.Sprintf("%s: %ss were not collected, so the checks of %d %s in %s rest on events and status alone; a reference with no failure event cannot be judged", why, kind, len(g.Workloads), plural(len(g.Workloads), "workload", "workloads"), strings.Join(shown, ", ")),
+			Evidence:    []string{fmt.Sprintf("the dump holds no %s objects for namespace %s", kind, strings.Join(shown, ", "))},
 			Remediation: fmt.Sprintf("For a complete check, ask for a dump that includes %ss (e.g. secretscan collect, which keeps key names but no values)", kind),
 		})
 	}

@@ -188,7 +188,6 @@ func controllerOf(refs []metav1.OwnerReference) *metav1.OwnerReference {
 	return nil
 }
 
-
 func pointers[T any](items []T) []*T {
 	out := make([]*T, len(items))
 	for i := range items {
