@@ -331,6 +331,9 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, sources []regi
 				Fix:     []string{fmt.Sprintf("kubectl create secret docker-registry %s-%s -n %s --docker-server=%s --docker-username=USER --docker-password=PASSWORD", w.Name, "pull", ns, registryauth.Registry(img))},
 			},
 		}
+		if registryauth.Registry(img) == "docker.io" && containsString(registries, "registry-1.docker.io") {
+			f.Message += "; registry-1.docker.io is Docker Hub's pull endpoint but not a key the kubelet matches to Docker Hub images: use docker.io or https://index.docker.io/v1/"
+		}
 		if len(fails) == 0 {
 			f.Severity = SeverityWarning
 			f.Message += "; the image still pulls (node credentials, or a public image), so the Secrets are probably meant for another registry"

@@ -260,8 +260,10 @@ func addDetails(text string, kept []candidate) {
 			continue
 		}
 		from, end := c.end, lineEnd(text, c.end)
-		if p.detail == detailTail && strings.TrimLeft(text[from:end], " \t\r:") == "" && end < len(text) {
-			// Messages such as Kyverno's start their explanation on the next line.
+		if rest := strings.TrimSpace(text[from:end]); p.detail == detailTail && end < len(text) &&
+			(rest == ":" || rest == "" && strings.HasSuffix(text[c.start:c.end], ":")) {
+			// "...: " and a line break: messages such as Kyverno's start their
+			// explanation on the next line. Otherwise a line is a record of its own.
 			from = end + len(text[end:]) - len(strings.TrimLeft(text[end:], " \t\r\n"))
 			end = lineEnd(text, from)
 		}

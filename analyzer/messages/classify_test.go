@@ -423,6 +423,15 @@ var classifyCases = []classifyCase{
 			Verb: "get", Resource: "secrets", ServiceAccount: "web"}},
 	},
 	{
+		name: "1f RBAC, two log lines in one message: each line is its own record",
+		message: "secrets \"db\" is forbidden: User \"system:serviceaccount:shop:web\" cannot get resource \"secrets\" in API group \"\" in the namespace \"shop\"\n" +
+			"secrets \"api-keys\" is forbidden: User \"system:serviceaccount:shop:web\" cannot get resource \"secrets\" in API group \"\" in the namespace \"shop\"",
+		want: []Signal{
+			{Cause: RBACForbidden, Secret: "db", Namespace: "shop", User: "system:serviceaccount:shop:web", Verb: "get", Resource: "secrets", ServiceAccount: "web"},
+			{Cause: RBACForbidden, Secret: "api-keys", Namespace: "shop", User: "system:serviceaccount:shop:web", Verb: "get", Resource: "secrets", ServiceAccount: "web"},
+		},
+	},
+	{
 		name:    "1f RBAC in an application JSON log line (Go error chain)",
 		message: `{"level":"error","ts":"2026-07-01T10:01:02Z","msg":"reconcile failed","error":"getting credentials: secrets \"db\" is forbidden: User \"system:serviceaccount:shop:web\" cannot get resource \"secrets\" in API group \"\" in the namespace \"shop\""}`,
 		want: []Signal{{Cause: RBACForbidden, Secret: "db", Namespace: "shop", User: "system:serviceaccount:shop:web",
