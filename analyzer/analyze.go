@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/secretscan/secretscan/analyzer/rbac"
 )
 
 // Check is one analyzer: a name, what it looks for, the IDs it may report, and
@@ -22,6 +24,7 @@ var Checks = []*Check{
 	secretRefCheck,
 	serviceAccountCheck,
 	pullSecretCheck,
+	rbacCheck,
 }
 
 // Result is what an analysis found.
@@ -65,6 +68,8 @@ type pass struct {
 	// gaps counts, per kind the dump lacked, the references whose check had to
 	// rest on events and status alone.
 	gaps map[string]*coverageGap
+	// rbacPolicy is built on first use.
+	rbacPolicy *rbac.Policy
 }
 
 func newPass(ctx context.Context, c Cluster, idx *index) *pass {
