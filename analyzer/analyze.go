@@ -25,6 +25,7 @@ var Checks = []*Check{
 	serviceAccountCheck,
 	pullSecretCheck,
 	rbacCheck,
+	csiCheck,
 }
 
 // Result is what an analysis found.
@@ -68,8 +69,9 @@ type pass struct {
 	// gaps counts, per kind the dump lacked, the references whose check had to
 	// rest on events and status alone.
 	gaps map[string]*coverageGap
-	// rbacPolicy is built on first use.
+	// rbacPolicy and producers are built on first use.
 	rbacPolicy *rbac.Policy
+	producers  *producerIndex
 }
 
 func newPass(ctx context.Context, c Cluster, idx *index) *pass {

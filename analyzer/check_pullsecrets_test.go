@@ -142,4 +142,3 @@ status:
     state: {waiting: {reason: ImagePullBackOff, message: 'Back-off pulling image "` + image + `"'}}
 `
 }
-

@@ -151,6 +151,13 @@ func checkSecretUse(p *pass, w *workload, u *usage, obs []observation) {
 		return
 	}
 	covered, why := p.covers("Secret", ns, u.Secret)
+	if pr := p.producerOf(ns, u.Secret); pr != nil {
+		if !covered {
+			p.noteGap("Secret", why, w)
+		}
+		p.reportProducer(w, u, pr, obs, why)
+		return
+	}
 	var required, optionalRefs []SecretRef
 	for _, r := range u.Refs {
 		if r.Optional {
@@ -570,15 +577,22 @@ func specEvidence(w *workload, refs []SecretRef) []string {
 	return out
 }
 
-func filterObs(obs []observation, cause messages.Cause) []observation {
+// filterObs keeps the observations of the given causes.
+func filterObs(obs []observation, causes ...messages.Cause) []observation {
 	var out []observation
 	for _, o := range obs {
-		if o.Signal.Cause == cause {
-			out = append(out, o)
+		for _, c := range causes {
+			if o.Signal.Cause == c {
+				out = append(out, o)
+				break
+			}
 		}
 	}
 	return out
 }
+
+// secretMissingCauses are the signals that say a Secret or its key is absent.
+var secretMissingCauses = []messages.Cause{messages.SecretNotFound, messages.SecretKeyNotFound, messages.VolumeKeyNotFound}
 
 // obsEvidence quotes observations newest first, each text once.
 func obsEvidence(obs []observation) []string {

@@ -5,9 +5,13 @@ import (
 	"strings"
 	"testing"
 
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	dynamicfake "k8s.io/client-go/dynamic/fake"
 	"k8s.io/client-go/kubernetes/fake"
 	"k8s.io/client-go/kubernetes/scheme"
+	"sigs.k8s.io/yaml"
 )
 
 // objects decodes YAML documents (separated by ---) into typed objects.
@@ -63,4 +67,37 @@ func sameLines(t *testing.T, got, want []string) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("findings:\n  got:\n    %s\n  want:\n    %s", strings.Join(got, "\n    "), strings.Join(want, "\n    "))
 	}
+}
+
+// analyzeWithCustom runs every check with custom resources (YAML documents)
+// served by client-go's dynamic fake client, as a dump's loader would.
+func analyzeWithCustom(t *testing.T, docs, custom string, cov Coverage) []Finding {
+	t.Helper()
+	listKinds := map[schema.GroupVersionResource]string{}
+	for _, pk := range producerKinds {
+		for _, gvr := range pk.Resources {
+			listKinds[gvr] = pk.Kind + "List"
+		}
+	}
+	for _, gvr := range secretProviderClassResources {
+		listKinds[gvr] = "SecretProviderClassList"
+	}
+	var crs []runtime.Object
+	for _, doc := range strings.Split(custom, "\n---\n") {
+		if strings.TrimSpace(doc) == "" {
+			continue
+		}
+		var m map[string]any
+		if err := yaml.Unmarshal([]byte(doc), &m); err != nil {
+			t.Fatal(err)
+		}
+		crs = append(crs, &unstructured.Unstructured{Object: m})
+	}
+	client := fake.NewSimpleClientset(objects(t, docs)...)
+	dyn := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), listKinds, crs...)
+	res, err := Analyze(context.Background(), Cluster{Client: client, Dynamic: dyn, Coverage: cov})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Findings
 }
