@@ -52,7 +52,7 @@ func Analyze(ctx context.Context, c Cluster) (*Result, error) {
 		check.Run(p)
 	}
 	p.reportCoverageGaps()
-	findings := consolidate(p.findings)
+	findings := p.dropIgnored(consolidate(p.findings))
 	SortFindings(findings)
 	return &Result{Findings: findings, Warnings: idx.warnings}, nil
 }
@@ -268,4 +268,38 @@ func appendUnique(list []string, more ...string) []string {
 		}
 	}
 	return list
+}
+
+// IgnoreAnnotation on a workload, a bare Pod or a Secret lists finding IDs
+// (comma separated, or "*") that a team has accepted for it.
+const IgnoreAnnotation = "secretscan.io/ignore"
+
+// dropIgnored removes findings accepted by an IgnoreAnnotation on their
+// workload or their Secret.
+func (p *pass) dropIgnored(findings []Finding) []Finding {
+	out := findings[:0]
+	for _, f := range findings {
+		if w, ok := p.workloads.byKey[objectKey{f.Object.Kind, f.Namespace, f.Object.Name}]; ok && ignores(w.Annotations, f.ID) {
+			continue
+		}
+		if s, ok := p.idx.secrets[nsName{f.Namespace, f.Secret}]; ok && f.Secret != "" && ignores(s.Annotations, f.ID) {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func ignores(annotations map[string]string, id ID) bool {
+	list, ok := annotations[IgnoreAnnotation]
+	if !ok {
+		return false
+	}
+	for _, part := range strings.Split(list, ",") {
+		part = strings.TrimSpace(part)
+		if part == "*" || part == string(id) {
+			return true
+		}
+	}
+	return false
 }

@@ -178,3 +178,14 @@ func TestDidYouMean(t *testing.T) {
 		t.Fatalf("want a did-you-mean hint, got %+v", findings)
 	}
 }
+
+func TestIgnoreAnnotation(t *testing.T) {
+	web := deployment("web", `containers: [{name: web, image: nginx, envFrom: [{secretRef: {name: missing}}, {secretRef: {name: empty}}]}]
+`)
+	accepted := strings.Replace(web, "uid: dep-web}", "uid: dep-web, annotations: {secretscan.io/ignore: secret-not-found}}", 1)
+	emptyAccepted := strings.Replace(secret("empty", ""), "namespace: shop,", "namespace: shop, annotations: {secretscan.io/ignore: '*'},", 1)
+	findings := analyze(t, strings.Join([]string{nsShop, accepted, emptyAccepted}, "---\n"), nil)
+	sameLines(t, brief(findings), nil)
+	findings = analyze(t, strings.Join([]string{nsShop, web, secret("empty", "")}, "---\n"), nil)
+	sameLines(t, brief(findings), []string{"secret-not-found error shop/Deployment/web missing", "secret-empty warning shop/Deployment/web empty"})
+}

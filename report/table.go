@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -11,73 +12,268 @@ import (
 	"github.com/secretscan/secretscan/analyzer"
 )
 
+// tableHeader is kubectl's style: upper case, no borders. MESSAGE comes last
+// because it is the one column that wraps.
+var tableHeader = []string{"SEVERITY", "NAMESPACE", "WORKLOAD", "SECRET", "ID", "MESSAGE"}
+
+const (
+	// columnGap separates columns, as kubectl's printers do.
+	columnGap = "   "
+	// minMessageWidth is the narrowest MESSAGE column worth wrapping into (a
+	// sentence in a narrower column is mostly line breaks); on a terminal too
+	// narrow for it the message moves to its own lines under the row.
+	minMessageWidth = 40
+	// detailIndent indents wide's detail lines and messages moved under their row.
+	detailIndent = "    "
+	// detailLabelWidth fits the longest label, "Remediation:", plus a space.
+	detailLabelWidth = 13
+)
+
 // writeTable renders the kubectl-style table: a header saying what was read and
-// what the format lacked, one row per finding grouped by severity and
-// namespace, and a footer with totals. Wide adds evidence and remediation.
+// what the format lacked, one row per finding grouped by severity (then by
+// namespace, the findings' order), and a footer with totals. Wide adds, under
+// each row, its pods, reference, evidence, remediation and kubectl commands:
+// those are lists and long sentences, unreadable as extra columns.
 func writeTable(w io.Writer, r *Report, opts Options, wide bool) error {
-	writeHeader(w, r)
+	var b strings.Builder
+	for _, line := range summaryLines(r, wide) {
+		writeWrapped(&b, line, opts.Width, "  ")
+	}
+	b.WriteString("\n")
 	if len(r.Findings) == 0 {
-		fmt.Fprintln(w, "No findings: every Secret reference checked resolves.")
-		writeFooter(w, r)
-		return nil
+		b.WriteString("No findings.\n")
+	} else {
+		writeRows(&b, r.Findings, opts, wide)
 	}
-	header := []string{"SEVERITY", "NAMESPACE", "WORKLOAD", "SECRET", "FINDING", "MESSAGE"}
-	if wide {
-		header = append(header, "EVIDENCE", "REMEDIATION")
+	b.WriteString("\n")
+	for _, line := range footerLines(r, wide) {
+		writeWrapped(&b, line, opts.Width, "")
 	}
-	table := tablewriter.NewTable(w,
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// summaryLines are the header of table, wide and markdown: what was read, what
+// the format lacked and how many warnings reading gave (wide lists them).
+func summaryLines(r *Report, listWarnings bool) []string {
+	lines := []string{fmt.Sprintf("Read %s (%s): %s", oneLine(r.Source.Path), oneLine(r.Source.Format), objectCounts(r.Source.Objects))}
+	for _, g := range compactGaps(r.CoverageGaps) {
+		lines = append(lines, g.Lead+": "+oneLine(g.Text()))
+	}
+	if n := len(r.Warnings); n > 0 {
+		if listWarnings {
+			lines = append(lines, fmt.Sprintf("%d %s while reading:", n, pluralWord(n, "warning", "warnings")))
+			for _, warning := range r.Warnings {
+				lines = append(lines, "  "+oneLine(warning))
+			}
+		} else {
+			lines = append(lines, fmt.Sprintf("%d %s while reading (-o wide or -o json lists them)", n, pluralWord(n, "warning", "warnings")))
+		}
+	}
+	return lines
+}
+
+func footerLines(r *Report, wide bool) []string {
+	lines := []string{totalsLine(r.Summary) + "."}
+	if hint := explainHint(r); hint != "" {
+		if !wide {
+			hint += " -o wide adds evidence and kubectl commands."
+		}
+		lines = append(lines, hint)
+	}
+	return lines
+}
+
+// writeWrapped writes one logical line, wrapped to width with continuation
+// lines indented by hang (plus the line's own leading indent).
+func writeWrapped(b *strings.Builder, line string, width int, hang string) {
+	indent := line[:len(line)-len(strings.TrimLeft(line, " "))]
+	for i, part := range wrapText(strings.TrimLeft(line, " "), width-len(indent)-len(hang)) {
+		b.WriteString(indent)
+		if i > 0 {
+			b.WriteString(hang)
+		}
+		b.WriteString(part)
+		b.WriteString("\n")
+	}
+}
+
+// tableRow is one finding's cells, sanitized for the terminal.
+type tableRow struct {
+	severity analyzer.Severity
+	cells    []string
+}
+
+func writeRows(b *strings.Builder, findings []analyzer.Finding, opts Options, wide bool) {
+	rows := make([]tableRow, len(findings))
+	for i, f := range findings {
+		rows[i] = tableRow{f.Severity, []string{
+			strings.ToUpper(f.Severity.String()), dash(f.Namespace), dash(workloadName(f.Object)),
+			dash(f.Secret), string(f.ID), oneLine(f.Message),
+		}}
+		for c := 1; c < 5; c++ {
+			rows[i].cells[c] = oneLine(rows[i].cells[c])
+		}
+	}
+
+	// Every column but MESSAGE keeps its full width: an ID, a namespace or a
+	// workload cut short is worse than a wrapped sentence.
+	fixed := len(tableHeader) - 1
+	widths := make([]int, fixed)
+	for c := 0; c < fixed; c++ {
+		widths[c] = displayWidth(tableHeader[c])
+		for _, row := range rows {
+			widths[c] = max(widths[c], displayWidth(row.cells[c]))
+		}
+	}
+	prefixWidth := 0
+	for _, wd := range widths {
+		prefixWidth += wd + len(columnGap)
+	}
+	messageWidth := 0 // 0: no wrapping
+	messageUnder := false
+	if opts.Width > 0 {
+		messageWidth = opts.Width - prefixWidth
+		if messageWidth < minMessageWidth {
+			messageUnder = true
+			messageWidth = max(opts.Width-len(detailIndent), minMessageWidth)
+		}
+	}
+
+	header := tableHeader
+	if messageUnder {
+		header = tableHeader[:fixed]
+	}
+	writeCells(b, header, widths, nil, opts)
+	for i, row := range rows {
+		if i > 0 && row.severity != rows[i-1].severity {
+			b.WriteString("\n") // severity groups are separated by a blank line
+		} else if i > 0 && wide {
+			b.WriteString("\n") // so are wide's findings, each with its details
+		}
+		message := wrapText(row.cells[fixed], messageWidth)
+		switch {
+		case messageUnder && wide:
+			// Among wide's labelled details, an unlabelled message would read
+			// as part of the row above.
+			writeCells(b, row.cells[:fixed], widths, &row.severity, opts)
+			writeDetail(b, "Message:", []string{row.cells[fixed]}, opts.Width, true)
+		case messageUnder:
+			writeCells(b, row.cells[:fixed], widths, &row.severity, opts)
+			for _, line := range message {
+				b.WriteString(strings.TrimRight(detailIndent+line, " ") + "\n")
+			}
+		default:
+			writeCells(b, append(append([]string(nil), row.cells[:fixed]...), message[0]), widths, &row.severity, opts)
+			for _, line := range message[1:] {
+				b.WriteString(strings.Repeat(" ", prefixWidth) + line + "\n")
+			}
+		}
+		if wide {
+			writeDetails(b, findings[i], opts.Width)
+		}
+	}
+}
+
+// writeCells writes one line of cells with tablewriter, each cell padded to its
+// column's width; rows are rendered one at a time at the same fixed widths so
+// that wide's detail lines can sit under their row and the columns still line
+// up. Lines carry no trailing spaces. A non-nil severity colours the first cell
+// when colour is on; tablewriter measures the plain text, so colour does not
+// shift the columns.
+func writeCells(b *strings.Builder, cells []string, widths []int, severity *analyzer.Severity, opts Options) {
+	row := append([]string(nil), cells...)
+	if severity != nil && opts.Color {
+		row[0] = colorize(*severity, row[0])
+	}
+	columns := tw.NewMapper[int, int]()
+	for c := range row {
+		if c < len(row)-1 {
+			columns.Set(c, widths[c]+len(columnGap))
+		}
+	}
+	var buf bytes.Buffer
+	table := tablewriter.NewTable(&buf,
 		tablewriter.WithRendition(tw.Rendition{
 			Borders:  tw.BorderNone,
 			Settings: tw.Settings{Separators: tw.SeparatorsNone, Lines: tw.LinesNone},
 		}),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
 		tablewriter.WithRowAlignment(tw.AlignLeft),
-		tablewriter.WithPadding(tw.Padding{Left: "", Right: "   ", Overwrite: true}),
+		tablewriter.WithPadding(tw.Padding{Left: "", Right: columnGap, Overwrite: true}),
+		tablewriter.WithRowAutoWrap(tw.WrapNone),
 		tablewriter.WithTrimSpace(tw.Off),
+		tablewriter.WithColumnWidths(columns),
 	)
-	table.Header(header)
-	for _, f := range r.Findings {
-		row := []string{severityCell(f.Severity, opts), dash(f.Namespace), workloadCell(f.Object), dash(f.Secret), string(f.ID), f.Message}
-		if wide {
-			row = append(row, strings.Join(f.Evidence, " | "), f.Remediation)
+	if err := table.Append(row); err == nil && table.Render() == nil {
+		for _, line := range strings.Split(strings.TrimRight(buf.String(), "\n"), "\n") {
+			// tablewriter closes a coloured cell's reset after its padding; drop
+			// the stray reset so that plain terminals see plain text.
+			b.WriteString(strings.TrimRight(strings.TrimSuffix(strings.TrimRight(line, " "), ansiReset), " ") + "\n")
 		}
-		if err := table.Append(row); err != nil {
-			return err
+		return
+	}
+	// tablewriter refused the row (it never should): fall back to plain padding.
+	var line strings.Builder
+	for c, cell := range row {
+		if c < len(row)-1 {
+			cell = padRight(cell, widths[c]) + columnGap
+		}
+		line.WriteString(cell)
+	}
+	b.WriteString(strings.TrimRight(line.String(), " ") + "\n")
+}
+
+// writeDetails writes wide's lines under a row.
+func writeDetails(b *strings.Builder, f analyzer.Finding, width int) {
+	if len(f.Pods) > 0 {
+		writeDetail(b, "Pods:", []string{oneLine(strings.Join(f.Pods, ", "))}, width, true)
+	}
+	if f.Reference != "" {
+		writeDetail(b, "Reference:", []string{oneLine(f.Reference)}, width, true)
+	}
+	writeDetail(b, "Evidence:", oneLines(f.Evidence), width, true)
+	if f.Remediation != "" {
+		writeDetail(b, "Remediation:", []string{oneLine(f.Remediation)}, width, true)
+	}
+	if f.Commands != nil {
+		// Commands are never wrapped: they are meant to be copied whole.
+		writeDetail(b, "Confirm:", oneLines(f.Commands.Confirm), width, false)
+		writeDetail(b, "Fix:", oneLines(f.Commands.Fix), width, false)
+	}
+}
+
+// writeDetail writes one labelled detail, one value a line. A value wrapped to
+// the width continues two columns further in, so that where one value ends and
+// the next begins stays visible.
+func writeDetail(b *strings.Builder, label string, values []string, width int, wrap bool) {
+	const hang = "  "
+	valueWidth := 0
+	if wrap && width > 0 {
+		valueWidth = max(width-len(detailIndent)-detailLabelWidth, minMessageWidth)
+	}
+	blank := strings.Repeat(" ", detailLabelWidth)
+	for i, v := range values {
+		head := blank
+		if i == 0 {
+			head = padRight(label, detailLabelWidth)
+		}
+		for j, line := range wrapHanging(v, valueWidth, valueWidth-len(hang)) {
+			if j == 1 {
+				head = blank + hang
+			}
+			b.WriteString(strings.TrimRight(detailIndent+head+line, " ") + "\n")
 		}
 	}
-	if err := table.Render(); err != nil {
-		return err
-	}
-	writeFooter(w, r)
-	return nil
 }
 
-func writeHeader(w io.Writer, r *Report) {
-	fmt.Fprintf(w, "Read %s (%s): %s\n", r.Source.Path, r.Source.Format, objectCounts(r.Source.Objects))
-	if len(r.CoverageGaps) > 0 {
-		fmt.Fprintf(w, "Not in this dump: %s\n", strings.Join(r.CoverageGaps, "; "))
+func oneLines(values []string) []string {
+	out := make([]string, 0, len(values))
+	for _, v := range values {
+		if v != "" {
+			out = append(out, oneLine(v))
+		}
 	}
-	if n := len(r.Warnings); n > 0 {
-		fmt.Fprintf(w, "%d %s while reading (see -o json for each)\n", n, pluralWord(n, "warning", "warnings"))
-	}
-	fmt.Fprintln(w)
-}
-
-func writeFooter(w io.Writer, r *Report) {
-	fmt.Fprintf(w, "\n%d %s, %d %s, %d info.", r.Summary.Error, pluralWord(r.Summary.Error, "error", "errors"),
-		r.Summary.Warning, pluralWord(r.Summary.Warning, "warning", "warnings"), r.Summary.Info)
-	if len(r.Findings) > 0 {
-		fmt.Fprintf(w, " Run 'secretscan explain %s' for what a finding means and how to fix it.", r.Findings[0].ID)
-	}
-	fmt.Fprintln(w)
-}
-
-func pluralWord(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+	return out
 }
 
 func dash(s string) string {
@@ -87,16 +283,6 @@ func dash(s string) string {
 	return s
 }
 
-func workloadCell(o analyzer.ObjectRef) string {
-	switch {
-	case o.Kind == "" && o.Name == "":
-		return "-"
-	case o.Name == "":
-		return o.Kind
-	}
-	return o.Kind + "/" + o.Name
-}
-
 const (
 	ansiRed    = "\x1b[31m"
 	ansiYellow = "\x1b[33m"
@@ -104,16 +290,12 @@ const (
 	ansiReset  = "\x1b[0m"
 )
 
-func severityCell(s analyzer.Severity, opts Options) string {
-	name := strings.ToUpper(s.String())
-	if !opts.Color {
-		return name
-	}
+func colorize(s analyzer.Severity, text string) string {
 	switch s {
 	case analyzer.SeverityError:
-		return ansiRed + name + ansiReset
+		return ansiRed + text + ansiReset
 	case analyzer.SeverityWarning:
-		return ansiYellow + name + ansiReset
+		return ansiYellow + text + ansiReset
 	}
-	return ansiCyan + name + ansiReset
+	return ansiCyan + text + ansiReset
 }

@@ -193,9 +193,13 @@ func runAnalyze(c *cli.Context) error {
 	}
 	findings := opts.filter.Apply(result.Findings)
 	warnings := append(append([]string{}, dump.Warnings...), result.Warnings...)
+	var gaps []report.CoverageGap
+	for _, g := range dump.Coverage.GapDetails() {
+		gaps = append(gaps, report.CoverageGap{Kind: g.Kind, State: g.State.String(), Reason: g.Reason, Namespaces: g.Namespaces})
+	}
 	rep := report.New(report.Source{Path: dump.Source.Path, Format: string(dump.Source.Format), Objects: dump.Source.Objects},
-		dump.Coverage.Summary(), dump.Coverage.Gaps(), warnings, findings)
-	ropts := report.Options{Color: !opts.noColor && isTerminal(c.App.Writer)}
+		dump.Coverage.Summary(), gaps, warnings, findings)
+	ropts := report.Options{Color: !opts.noColor && isTerminal(c.App.Writer), ToolVersion: versionString()}
 	if width := terminalWidth(c.App.Writer); width > 0 {
 		ropts.Width = width
 	}

@@ -56,10 +56,21 @@ evidence Kubernetes printed and the fix.`,
 		OnUsageError:         usageErrorHandler,
 		Commands: []*cli.Command{
 			analyzeCommand(),
+			canICommand(),
 			explainCommand(),
 		},
-		CommandNotFound: func(c *cli.Context, name string) {
-			fmt.Fprintf(c.App.ErrWriter, "secretscan: unknown command %q (see --help)\n", name)
+		// With no command, show the help; an unknown one is a usage error.
+		Action: func(c *cli.Context) error {
+			if c.NArg() == 0 {
+				return cli.ShowAppHelp(c)
+			}
+			name := c.Args().First()
+			for _, cmd := range c.App.Commands {
+				if levenshtein(name, cmd.Name) <= 2 {
+					return usagef("unknown command %q; did you mean %s? (see --help)", name, cmd.Name)
+				}
+			}
+			return usagef("unknown command %q (see --help)", name)
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 	}

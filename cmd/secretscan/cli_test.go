@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), append([]string{"secretscan"}, args...), strings.NewReader(stdin), &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// TestUsageErrors checks what a new user sees when something is off: one clear
+// line on stderr, exit 2, nothing on stdout.
+func TestUsageErrors(t *testing.T) {
+	dump := filepath.Join("..", "..", "fixtures", "secret-not-found", "dump.yaml")
+	garbage := filepath.Join(t.TempDir(), "garbage.bin")
+	if err := os.WriteFile(garbage, []byte("\x00\x01\x02\xff\xfe garbage \x00"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		want string // in the stderr line
+	}{
+		{"missing file", []string{"analyze", "no-such-dump.tar.gz"}, "no-such-dump.tar.gz: no such file or folder"},
+		{"unknown output", []string{"analyze", "-o", "xml", dump}, `unknown output format "xml"`},
+		{"misspelled flag", []string{"analyze", "--namepsace", "shop", dump}, "unknown flag -namepsace"},
+		{"no dump", []string{"analyze"}, "analyze needs a DUMP"},
+		{"two dumps", []string{"analyze", dump, dump}, "analyze takes one DUMP"},
+		{"garbage", []string{"analyze", garbage}, "no Kubernetes objects found"},
+		{"unknown severity", []string{"analyze", "--fail-on", "fatal", dump}, "--fail-on"},
+		{"unknown ID", []string{"analyze", "--only", "secret-not-fond", dump}, "did you mean secret-not-found?"},
+		{"unknown command", []string{"analyse", dump}, "unknown command"},
+		{"explain unknown", []string{"explain", "secret-missing"}, "unknown finding ID"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "", tc.args...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2 (stderr %q)", code, stderr)
+			}
+			if strings.Count(strings.TrimRight(stderr, "\n"), "\n") != 0 || !strings.HasPrefix(stderr, "secretscan: ") {
+				t.Errorf("want one line on stderr starting with 'secretscan: ', got %q", stderr)
+			}
+			if !strings.Contains(stderr, tc.want) {
+				t.Errorf("stderr %q lacks %q", stderr, tc.want)
+			}
+			if stdout != "" {
+				t.Errorf("nothing should go to stdout, got %q", stdout)
+			}
+		})
+	}
+}
+
+func TestExitStatusFollowsFailOn(t *testing.T) {
+	dump := filepath.Join("..", "..", "fixtures", "secret-not-found", "dump.yaml")
+	for _, tc := range []struct {
+		failOn string
+		want   int
+	}{{"error", 1}, {"warning", 1}, {"info", 1}, {"none", 0}} {
+		code, _, stderr := runCLI(t, "", "analyze", "-o", "json", "--fail-on", tc.failOn, dump)
+		if code != tc.want {
+			t.Errorf("--fail-on %s: exit %d, want %d (%s)", tc.failOn, code, tc.want, stderr)
+		}
+	}
+	code, _, _ := runCLI(t, "", "analyze", "--skip", "secret-not-found,coverage-gap", dump)
+	if code != 0 {
+		t.Errorf("with every finding skipped: exit %d, want 0", code)
+	}
+}
+
+func TestStdinAndDeterminism(t *testing.T) {
+	dump := filepath.Join("..", "..", "fixtures", "secret-not-found", "dump.yaml")
+	data, err := os.ReadFile(dump)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, fromFile, _ := runCLI(t, "", "analyze", "-o", "json", "--fail-on", "none", dump)
+	code, fromStdin, stderr := runCLI(t, string(data), "analyze", "-o", "json", "--fail-on", "none", "-")
+	if code != 0 {
+		t.Fatalf("stdin: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(fromStdin, `"path": "stdin"`) {
+		t.Errorf("stdin report should name its source stdin")
+	}
+	if strings.Replace(fromFile, `"path": "`+dump+`"`, `"path": "stdin"`, 1) != fromStdin {
+		t.Errorf("the same dump from a file and from stdin gives different findings")
+	}
+	for _, format := range []string{"table", "wide", "json", "yaml", "markdown", "sarif", "html"} {
+		_, first, _ := runCLI(t, "", "analyze", "-o", format, "--fail-on", "none", dump)
+		_, second, _ := runCLI(t, "", "analyze", "-o", format, "--fail-on", "none", dump)
+		if first != second || first == "" {
+			t.Errorf("-o %s: two runs differ or are empty", format)
+		}
+	}
+}
