@@ -116,6 +116,9 @@ func reportCSIVolume(p *pass, w *workload, v csiVolume, obs []observation, class
 	ns := w.Namespace
 	provider, classExists := classes[nsName{ns, v.Class}]
 	specMissing := held && v.Class != "" && !classExists
+	if !held && v.Class != "" {
+		p.noteGap("SecretProviderClass", "the dump holds no SecretProviderClasses", w)
+	}
 	if len(obs) == 0 && !specMissing && v.Class != "" {
 		return
 	}

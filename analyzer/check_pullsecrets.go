@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 
@@ -182,6 +183,12 @@ func checkPullSecrets(p *pass, w *workload) {
 			if !covered {
 				f.Message += fmt.Sprintf(" (from events: %s)", why)
 			}
+			if len(authFailures) == 0 && podsRunSince(w, time.Time{}) {
+				// The image pulled without it (public, or node credentials): it
+				// bites only when a pod lands where those do not apply.
+				f.Severity = SeverityWarning
+				f.Message += "; the pods run all the same (the image pulled without it), so it matters only where they do not"
+			}
 			f.Remediation = fmt.Sprintf("Create the pull Secret in namespace %s, or fix the name in %s", ns, r.By)
 			f.Commands = &Commands{
 				Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s", r.Name, ns)},
@@ -200,10 +207,11 @@ func checkPullSecrets(p *pass, w *workload) {
 			} else {
 				f.Message = fmt.Sprintf("image pull Secret %s/%s is of type %s; the kubelet only reads kubernetes.io/dockerconfigjson (.dockerconfigjson) or kubernetes.io/dockercfg (.dockercfg), and silently ignores it", ns, r.Name, secretType(s))
 			}
-			f.Remediation = fmt.Sprintf("Recreate %s/%s with kubectl create secret docker-registry (type kubernetes.io/dockerconfigjson)", ns, r.Name)
+			f.Remediation = fmt.Sprintf("Recreate %s/%s with kubectl create secret docker-registry (type kubernetes.io/dockerconfigjson); the type cannot be changed in place", ns, r.Name)
 			f.Commands = &Commands{
 				Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.type}'", r.Name, ns)},
-				Fix:     []string{fmt.Sprintf("kubectl create secret docker-registry %s -n %s --docker-server=REGISTRY --docker-username=USER --docker-password=PASSWORD --dry-run=client -o yaml | kubectl replace -f -", r.Name, ns)},
+				// A Secret's type is immutable: replace --force deletes and recreates it.
+				Fix: []string{fmt.Sprintf("kubectl create secret docker-registry %s -n %s --docker-server=REGISTRY --docker-username=USER --docker-password=PASSWORD --dry-run=client -o yaml | kubectl replace --force -f -", r.Name, ns)},
 			}
 			p.report(f)
 			continue
@@ -220,6 +228,9 @@ func checkPullSecrets(p *pass, w *workload) {
 				}
 				sources = append(sources, registryauth.Source{Secret: r.Name, Config: cfg})
 			}
+			// troubleshoot keeps one registry per pull Secret, so a registry it does
+			// not list may still be covered: only a match can be concluded.
+			unjudged = append(unjudged, r.Name)
 			continue
 		default:
 			unjudged = append(unjudged, r.Name)
@@ -235,7 +246,7 @@ func checkPullSecrets(p *pass, w *workload) {
 		case len(cfg.Entries) == 0:
 			problem = fmt.Sprintf("its %s has no registry entries", key)
 		case cfg.KubeletRejects():
-			problem = fmt.Sprintf("an \"auth\" field of its %s is not base64, so the kubelet cannot read the Secret and every pull of the pod fails", key)
+			problem = fmt.Sprintf("an \"auth\" field of its %s is not base64 of user:password, so the kubelet cannot read the Secret and every pull of the pod fails", key)
 		default:
 			var bad []string
 			for _, e := range cfg.Entries {
@@ -327,8 +338,11 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, sources []regi
 			Evidence:    append(pullSpecEvidence(w, refs), obsEvidence(fails)...),
 			Remediation: fmt.Sprintf("Add an entry for %s to a pull Secret of the pod (the key must match the image's host, port and path prefix by the kubelet's rules), or pull the image from a registry the Secrets cover", registryauth.Registry(img)),
 			Commands: &Commands{
-				Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data.\\.dockerconfigjson}' | base64 -d | jq -r '.auths | keys[]'", sources[0].Secret, ns)},
-				Fix:     []string{fmt.Sprintf("kubectl create secret docker-registry %s-%s -n %s --docker-server=%s --docker-username=USER --docker-password=PASSWORD", w.Name, "pull", ns, registryauth.Registry(img))},
+				Confirm: []string{pullRegistriesCommand(p, ns, sources[0].Secret)},
+				Fix: []string{
+					fmt.Sprintf("kubectl create secret docker-registry %s-pull -n %s --docker-server=%s --docker-username=USER --docker-password=PASSWORD", w.Name, ns, registryauth.Registry(img)),
+					fmt.Sprintf("kubectl patch %s %s -n %s --type=json -p '[{\"op\":\"add\",\"path\":\"%s/imagePullSecrets/-\",\"value\":{\"name\":\"%s-pull\"}}]'", strings.ToLower(w.Kind), w.Name, ns, templateSpecPath(w.Kind), w.Name),
+				},
 			},
 		}
 		if registryauth.Registry(img) == "docker.io" && containsString(registries, "registry-1.docker.io") {
@@ -336,7 +350,11 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, sources []regi
 		}
 		if len(fails) == 0 {
 			f.Severity = SeverityWarning
-			f.Message += "; the image still pulls (node credentials, or a public image), so the Secrets are probably meant for another registry"
+			if imagePulled(w, img) {
+				f.Message += "; the image still pulls (node credentials, or a public image), so the Secrets are probably meant for another registry"
+			} else {
+				f.Message += "; no pull failure is recorded (events expire after an hour), so whether the registry needs credentials is not known"
+			}
 		}
 		p.report(f)
 		reported[n] = true
@@ -365,7 +383,7 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, sources []regi
 		f := Finding{
 			ID: ImagePullAuthFailed, Namespace: ns, Object: w.ref(), Pods: podsOfObs(fails), Secret: matchSecrets(matches),
 			Reference: "image " + img, Message: msg, Evidence: obsEvidence(fails),
-			Remediation: "Refresh the registry credentials in the pull Secret (kubectl create secret docker-registry ... --dry-run=client -o yaml | kubectl replace -f -), or check that the account can pull this repository",
+			Remediation: authFailedRemedy(len(refs) > 0),
 			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get events -n %s --field-selector reason=Failed | grep -i 'pull'", ns)}},
 		}
 		if !anyCurrent(fails) && podsRunSince(w, lastOf(fails)) {
@@ -415,4 +433,43 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// imagePulled reports whether a running container of the workload uses image,
+// i.e. the kubelet did pull it.
+func imagePulled(w *workload, image string) bool {
+	for _, p := range w.Pods {
+		for _, cs := range p.Status.ContainerStatuses {
+			if cs.Image == image && cs.State.Running != nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// pullRegistriesCommand prints the registry keys of a pull Secret, never its credentials.
+func pullRegistriesCommand(p *pass, ns, name string) string {
+	if s, ok := p.idx.secrets[nsName{ns, name}]; ok && s.Type == corev1.SecretTypeDockercfg {
+		return fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data.\\.dockercfg}' | base64 -d | jq -r 'keys[]'", name, ns)
+	}
+	return fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data.\\.dockerconfigjson}' | base64 -d | jq -r '.auths | keys[]'", name, ns)
+}
+
+// templateSpecPath is the JSON pointer of a workload's pod spec, for patches.
+func templateSpecPath(kind string) string {
+	switch kind {
+	case "CronJob":
+		return "/spec/jobTemplate/spec/template/spec"
+	case "Pod":
+		return "/spec"
+	}
+	return "/spec/template/spec"
+}
+
+func authFailedRemedy(hasPullSecrets bool) string {
+	if !hasPullSecrets {
+		return "Create a pull Secret for the registry (kubectl create secret docker-registry) and list it under imagePullSecrets of the pod template or its ServiceAccount, or check the image name"
+	}
+	return "Refresh the registry credentials in the pull Secret (kubectl create secret docker-registry ... --dry-run=client -o yaml | kubectl replace -f -), or check that the account can pull this repository"
 }

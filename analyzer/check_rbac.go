@@ -31,23 +31,25 @@ func (p *pass) policy() *rbac.Policy {
 	return p.rbacPolicy
 }
 
-// rbacCovered tells whether the dump holds the RBAC objects an answer for namespace needs.
-func (p *pass) rbacCovered(namespace string) (bool, string) {
+// rbacCovered tells whether the dump holds the RBAC objects an answer for
+// namespace needs; if not, which kind it lacks and why.
+func (p *pass) rbacCovered(namespace string) (bool, string, string) {
 	for _, kind := range rbacKinds {
 		ns := namespace
 		if strings.HasPrefix(kind, "Cluster") {
 			ns = ""
 		}
 		if ok, why := p.covers(kind, ns, ""); !ok {
-			return false, why
+			return false, kind, why
 		}
 	}
-	return true, ""
+	return true, "", ""
 }
 
 func runRBAC(p *pass) {
 	for _, w := range p.workloads.list {
 		denials := filterObs(p.observations[w], messages.RBACForbidden)
+		// A denial "at the cluster scope" has no namespace: it is judged cluster-wide.
 		type key struct{ user, namespace, secret string }
 		groups := map[key][]observation{}
 		var order []key
@@ -60,7 +62,7 @@ func runRBAC(p *pass) {
 				continue
 			}
 			ns := o.Signal.Namespace
-			if ns == "" {
+			if ns == "" && !strings.Contains(o.Evidence, "at the cluster scope") {
 				ns = w.Namespace
 			}
 			k := key{o.Signal.User, ns, o.Signal.Secret}
@@ -87,8 +89,11 @@ func reportRBACDenial(p *pass, w *workload, user, namespace, secretName string, 
 	if len(verbs) == 0 {
 		verbs = []string{"get"}
 	}
-	target := "Secrets"
-	if secretName != "" {
+	target := "Secrets in namespace " + namespace
+	switch {
+	case namespace == "":
+		target = "Secrets across all namespaces"
+	case secretName != "":
 		target = "Secret " + namespace + "/" + secretName
 	}
 	sa := strings.TrimPrefix(user, "system:serviceaccount:")
@@ -104,6 +109,9 @@ func reportRBACDenial(p *pass, w *workload, user, namespace, secretName string, 
 		if secretName != "" && verb != "list" && verb != "watch" {
 			res += "/" + secretName
 		}
+		if namespace == "" {
+			return fmt.Sprintf("kubectl auth can-i %s %s --all-namespaces --as %s", verb, res, user)
+		}
 		return fmt.Sprintf("kubectl auth can-i %s %s -n %s --as %s", verb, res, namespace, user)
 	}
 	f.Commands = &Commands{}
@@ -115,12 +123,15 @@ func reportRBACDenial(p *pass, w *workload, user, namespace, secretName string, 
 		grantName = ""
 	}
 	manifest := rbac.MinimalGrantYAML(namespace, saName, strings.Join(verbs, ","), grantName)
+	if namespace == "" {
+		manifest = clusterGrantYAML(saNS, saName, verbs)
+	}
 	f.Commands.Fix = []string{"kubectl apply -f - <<'EOF'\n" + strings.TrimRight(manifest, "\n") + "\nEOF"}
 	f.Remediation = fmt.Sprintf("Grant ServiceAccount %s/%s %s on %s with a Role and RoleBinding (the minimal manifest is in the commands), or fix the binding that names the wrong subject", saNS, saName, strings.Join(verbs, ", "), target)
 
-	covered, why := p.rbacCovered(namespace)
+	covered, kind, why := p.rbacCovered(namespace)
 	if !covered {
-		p.noteGap("Role", why, w)
+		p.noteGap(kind, why, w)
 		f.Message += fmt.Sprintf("; the dump holds no RBAC objects (%s), so what it is granted cannot be shown", why)
 		p.report(f)
 		return
@@ -151,7 +162,11 @@ func reportRBACDenial(p *pass, w *workload, user, namespace, secretName string, 
 		granted = appendUnique(granted, fmt.Sprintf("%s (%s)", describeRule(g), describeGrant(g)))
 	}
 	if len(granted) == 0 {
-		f.Evidence = append(f.Evidence, fmt.Sprintf("RBAC: %s is granted nothing on secrets in namespace %s", subject, namespace))
+		where := "in namespace " + namespace
+		if namespace == "" {
+			where = "cluster-wide"
+		}
+		f.Evidence = append(f.Evidence, fmt.Sprintf("RBAC: %s is granted nothing on secrets %s", subject, where))
 	} else {
 		f.Evidence = append(f.Evidence, fmt.Sprintf("RBAC: %s is granted on secrets: %s", subject, strings.Join(granted, "; ")))
 	}
@@ -202,7 +217,7 @@ func CanI(ctx context.Context, c Cluster, user string, req rbac.Request) (CanIAn
 		return CanIAnswer{}, err
 	}
 	p := &pass{ctx: ctx, cluster: c, idx: idx}
-	if ok, why := p.rbacCovered(req.Namespace); !ok {
+	if ok, _, why := p.rbacCovered(req.Namespace); !ok {
 		return CanIAnswer{Why: why}, nil
 	}
 	pol := p.policy()
@@ -210,4 +225,36 @@ func CanI(ctx context.Context, c Cluster, user string, req rbac.Request) (CanIAn
 		return CanIAnswer{Why: "the dump holds no Roles, ClusterRoles or bindings"}, nil
 	}
 	return CanIAnswer{Known: true, Decision: pol.Authorize(rbac.ParseUser(user), req)}, nil
+}
+
+// clusterGrantYAML is the minimal ClusterRole and ClusterRoleBinding for a
+// denial at the cluster scope (a list or watch of Secrets in every namespace).
+func clusterGrantYAML(saNamespace, saName string, verbs []string) string {
+	name := fmt.Sprintf("%s-%s-%s-secrets", saNamespace, saName, strings.Join(verbs, "-"))
+	quoted := make([]string, len(verbs))
+	for i, v := range verbs {
+		quoted[i] = fmt.Sprintf("%q", v)
+	}
+	return fmt.Sprintf(`apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: %q
+rules:
+- apiGroups: [""]
+  resources: ["secrets"]
+  verbs: [%s]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: %q
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: ClusterRole
+  name: %q
+subjects:
+- kind: ServiceAccount
+  name: %q
+  namespace: %q
+`, name, strings.Join(quoted, ", "), name, name, saName, saNamespace)
 }

@@ -87,7 +87,7 @@ func usages(w *workload) map[string]*usage {
 var secretCauses = map[messages.Cause]bool{
 	messages.SecretNotFound: true, messages.SecretKeyNotFound: true, messages.VolumeKeyNotFound: true,
 	messages.SecretCacheSyncFailed: true, messages.ObjectNotRegistered: true, messages.NodeForbidden: true,
-	messages.MountTimeout: true,
+	messages.MountTimeout: true, messages.NoKubeClient: true,
 }
 
 func runSecretRefs(p *pass) {
@@ -151,7 +151,8 @@ func checkSecretUse(p *pass, w *workload, u *usage, obs []observation) {
 		return
 	}
 	covered, why := p.covers("Secret", ns, u.Secret)
-	if pr := p.producerOf(ns, u.Secret); pr != nil {
+	// An optional reference starts without the Secret whatever its producer says.
+	if pr := p.producerOf(ns, u.Secret); pr != nil && !allOptional(u.Refs) {
 		if !covered {
 			p.noteGap("Secret", why, w)
 		}
@@ -204,7 +205,17 @@ func checkSecretUse(p *pass, w *workload, u *usage, obs []observation) {
 		return
 	}
 	if len(keyObs) > 0 {
-		p.reportMissingKeys(w, u, nil, keyObs, why)
+		if cleared, when := clearedAfter(w, keyObs); cleared {
+			p.report(Finding{
+				ID: SecretCreatedAfterFailure, Namespace: ns, Object: w.ref(), Pods: podsOfObs(keyObs), Secret: u.Secret,
+				Reference: describeRefs(refsWithKeys(u.Refs, keyObs)),
+				Message:   fmt.Sprintf("Secret %s/%s lacked a key until %s; the pods have run since, so the key was probably added then (%s)", ns, u.Secret, when, why),
+				Evidence:  obsEvidence(keyObs), Remediation: "Nothing to do if the pods stay healthy",
+				Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o json | jq '.data | keys'", u.Secret, ns)}},
+			})
+			return
+		}
+		p.reportMissingKeys(w, u, refsWithKeys(u.Refs, keyObs), keyObs, why)
 		return
 	}
 	secretMountProblems(p, w, u, obs)
@@ -236,7 +247,7 @@ func (p *pass) reportMissingSecret(w *workload, u *usage, required []SecretRef, 
 		sa := m[1]
 		f := base
 		f.ID = SATokenSecretNotFound
-		f.Message = fmt.Sprintf("legacy ServiceAccount token Secret %s/%s no longer exists%s; token Secrets are no longer auto-created (1.24+) and unused ones are cleaned up (1.30+)", ns, u.Secret, source)
+		f.Message = fmt.Sprintf("legacy ServiceAccount token Secret %s/%s no longer exists%s; token Secrets are no longer auto-created (1.24+) and unused ones are cleaned up (on by default since 1.29)", ns, u.Secret, source)
 		f.Remediation = fmt.Sprintf("Use the projected token volume (remove volume %s and let the ServiceAccount admission add kube-api-access), or create a long-lived token Secret annotated kubernetes.io/service-account.name: %s", describeVolumes(required), sa)
 		f.Commands = &Commands{Confirm: confirm, Fix: []string{
 			fmt.Sprintf("kubectl create -n %s -f - <<'EOF'\napiVersion: v1\nkind: Secret\nmetadata:\n  name: %s\n  annotations:\n    kubernetes.io/service-account.name: %s\ntype: kubernetes.io/service-account-token\nEOF", ns, u.Secret, sa),
@@ -326,8 +337,11 @@ func checkExistingSecret(p *pass, w *workload, u *usage, s *corev1.Secret, obs [
 			Reference:   describeRefs(u.Refs),
 			Message:     fmt.Sprintf("Secret %s/%s is of type %s but lacks %s", ns, u.Secret, s.Type, strings.Join(missing, " and ")),
 			Evidence:    append(specEvidence(w, u.Refs), fmt.Sprintf("Secret %s/%s type %s has keys [%s]", ns, u.Secret, s.Type, strings.Join(secretKeys(s), ", "))),
-			Remediation: fmt.Sprintf("Give Secret %s/%s the keys its type requires (%s), or change its type to Opaque", ns, u.Secret, strings.Join(missing, ", ")),
-			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.type}{\"\\n\"}{.data}' | head -c 300", u.Secret, ns)}},
+			Remediation: fmt.Sprintf("Add the keys its type requires (%s) to Secret %s/%s; a Secret's type cannot be changed in place, so to make it Opaque delete and recreate it", strings.Join(missing, ", "), ns, u.Secret),
+			Commands: &Commands{Confirm: []string{
+				fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.type}'", u.Secret, ns),
+				fmt.Sprintf("kubectl get secret %s -n %s -o json | jq '.data | keys'", u.Secret, ns),
+			}},
 		})
 	}
 
@@ -437,7 +451,7 @@ func secretMountProblems(p *pass, w *workload, u *usage, obs []observation) bool
 		reported = true
 	}
 	var mountObs []observation
-	for _, cause := range []messages.Cause{messages.SecretCacheSyncFailed, messages.ObjectNotRegistered, messages.MountTimeout} {
+	for _, cause := range []messages.Cause{messages.NoKubeClient, messages.SecretCacheSyncFailed, messages.ObjectNotRegistered, messages.MountTimeout} {
 		mountObs = append(mountObs, filterObs(obs, cause)...)
 	}
 	if len(mountObs) > 0 {
@@ -450,7 +464,7 @@ func secretMountProblems(p *pass, w *workload, u *usage, obs []observation) bool
 			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get events -n %s --field-selector reason=FailedMount", ns)}},
 		}
 		// A transient cache timeout on a pod that runs is a warning at most.
-		if total := countObs(mountObs); (total <= 1 || podsRunSince(w, lastOf(mountObs))) && !anyCurrent(mountObs) {
+		if !anyCurrent(mountObs) && podsRunSince(w, lastOf(mountObs)) {
 			f.Severity = SeverityWarning
 			f.Message += " (transient: the pods have run since)"
 		}
@@ -466,6 +480,8 @@ func mountCause(obs []observation) string {
 		return "the kubelet timed out syncing its Secret cache"
 	case messages.ObjectNotRegistered:
 		return "the kubelet had not registered the Secret for the pod (a known kubelet race)"
+	case messages.NoKubeClient:
+		return "the kubelet has no API client for this pod (a static pod, or a standalone kubelet), and static pods cannot use Secrets"
 	}
 	return "the volume stayed unmounted until the kubelet gave up waiting"
 }
@@ -627,14 +643,6 @@ func podsOfObs(obs []observation) []string {
 	return unionSorted(nil, pods)
 }
 
-func countObs(obs []observation) int {
-	n := 0
-	for _, o := range obs {
-		n += max(o.Count, 1)
-	}
-	return n
-}
-
 func lastOf(obs []observation) time.Time {
 	var last time.Time
 	for _, o := range obs {
@@ -697,4 +705,29 @@ func timeOrUnknown(t time.Time) string {
 		return "an unknown time"
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// allOptional is true when a workload uses a Secret only through optional references.
+func allOptional(refs []SecretRef) bool {
+	for _, r := range refs {
+		if !r.Optional {
+			return false
+		}
+	}
+	return len(refs) > 0
+}
+
+// refsWithKeys returns the references asking for one of the given keys.
+func refsWithKeys(refs []SecretRef, obs []observation) []SecretRef {
+	keys := map[string]bool{}
+	for _, o := range obs {
+		keys[o.Signal.Key] = true
+	}
+	var out []SecretRef
+	for _, r := range refs {
+		if r.Key != "" && keys[r.Key] {
+			out = append(out, r)
+		}
+	}
+	return out
 }

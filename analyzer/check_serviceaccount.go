@@ -60,7 +60,7 @@ func runServiceAccounts(p *pass) {
 			})
 		}
 
-		denied := append(filterObs(obs, messages.AdmissionDenied), filterObs(obs, messages.MountableSecretDenied)...)
+		denied := filterObs(obs, messages.AdmissionDenied, messages.MountableSecretDenied, messages.ServiceAccountTokenMissing)
 		if len(denied) == 0 {
 			continue
 		}
@@ -76,8 +76,15 @@ func runServiceAccounts(p *pass) {
 		}
 		detail := denied[0].Signal.Detail
 		msg := fmt.Sprintf("%s refuses the pods of %s %s/%s", by, w.Kind, w.Namespace, w.Name)
-		if detail != "" {
-			msg += ": " + detail
+		switch denied[0].Signal.Cause {
+		case messages.MountableSecretDenied:
+			msg += fmt.Sprintf(": ServiceAccount %s/%s does not list Secret %s among its secrets, and it enforces that", w.Namespace, w.serviceAccount(), secret)
+		case messages.ServiceAccountTokenMissing:
+			msg = fmt.Sprintf("the ServiceAccount admission plugin refuses the pods of %s %s/%s until the token controller has created ServiceAccount %s's token Secret (clusters before 1.24); if it persists, the token controller is not running", w.Kind, w.Namespace, w.Name, w.serviceAccount())
+		default:
+			if detail != "" {
+				msg += ": " + detail
+			}
 		}
 		p.report(Finding{
 			ID: AdmissionDenied, Namespace: w.Namespace, Object: w.ref(), Pods: w.podNames(), Secret: secret,
