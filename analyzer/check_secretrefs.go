@@ -610,13 +610,64 @@ func filterObs(obs []observation, causes ...messages.Cause) []observation {
 // secretMissingCauses are the signals that say a Secret or its key is absent.
 var secretMissingCauses = []messages.Cause{messages.SecretNotFound, messages.SecretKeyNotFound, messages.VolumeKeyNotFound}
 
-// obsEvidence quotes observations newest first, each text once.
+// obsEvidence quotes observations newest first, each text once. The same
+// event on several pods (a Deployment's replicas all failing the same mount)
+// is quoted once with the counts added up:
+// Warning FailedMount (x24 on 2 pods, last 2026-11-20T10:04:00Z) kubelet: <message>
 func obsEvidence(obs []observation) []string {
+	type eventKey struct{ Type, Reason, Source, Message string }
+	type merged struct {
+		first   *observation
+		count   int
+		last    time.Time
+		objects map[string]bool
+	}
+	groups := map[eventKey]*merged{}
 	sorted := append([]observation(nil), obs...)
 	sortObs(sorted)
+	for i := range sorted {
+		e := sorted[i].Event
+		if e == nil {
+			continue
+		}
+		k := eventKey{e.Type, e.Reason, e.Source, e.Message}
+		g := groups[k]
+		if g == nil {
+			g = &merged{first: &sorted[i], objects: map[string]bool{}}
+			groups[k] = g
+		}
+		if !g.objects[e.Object.Name+"\x00"+string(e.UID)] {
+			g.objects[e.Object.Name+"\x00"+string(e.UID)] = true
+			g.count += max(e.Count, 1)
+		}
+		if e.Last.After(g.last) {
+			g.last = e.Last
+		}
+	}
 	var out []string
-	for _, o := range sorted {
-		out = appendUnique(out, o.Evidence)
+	for i := range sorted {
+		o := &sorted[i]
+		if o.Event == nil {
+			out = appendUnique(out, o.Evidence)
+			continue
+		}
+		e := o.Event
+		g := groups[eventKey{e.Type, e.Reason, e.Source, e.Message}]
+		if g.first != o {
+			continue
+		}
+		objects := map[string]bool{}
+		for k := range g.objects {
+			name, _, _ := strings.Cut(k, "\x00")
+			objects[name] = true
+		}
+		if len(objects) <= 1 {
+			out = appendUnique(out, e.evidence())
+			continue
+		}
+		sum := *e
+		sum.Count, sum.Last = g.count, g.last
+		out = appendUnique(out, sum.evidenceOn(len(objects), strings.ToLower(e.Object.Kind)))
 	}
 	return out
 }

@@ -30,12 +30,22 @@ type event struct {
 
 // evidence renders an event the way the report quotes it:
 // Warning FailedMount (x12, last 2026-11-20T10:04:00Z) kubelet: <message>
-func (e *event) evidence() string {
+func (e *event) evidence() string { return e.evidenceOn(1, "") }
+
+// evidenceOn renders the same event seen on several objects of a kind:
+// Warning FailedMount (x24 on 2 pods, last ...) kubelet: <message>
+func (e *event) evidenceOn(objects int, kind string) string {
 	var b strings.Builder
 	b.WriteString(e.Type)
 	b.WriteByte(' ')
 	b.WriteString(e.Reason)
+	on := ""
+	if objects > 1 {
+		on = fmt.Sprintf(" on %d %ss", objects, kind)
+	}
 	switch {
+	case on != "" && !e.Last.IsZero():
+		fmt.Fprintf(&b, " (x%d%s, last %s)", e.Count, on, e.Last.UTC().Format(time.RFC3339))
 	case e.Count > 1 && !e.Last.IsZero():
 		fmt.Fprintf(&b, " (x%d, last %s)", e.Count, e.Last.UTC().Format(time.RFC3339))
 	case e.Count > 1:

@@ -26,6 +26,9 @@ type observation struct {
 	Current bool
 	// Log is true for signals read from a container log.
 	Log bool
+	// Event is the event the signal came from, if any: identical events of
+	// several pods are quoted once, with their counts added up.
+	Event *event
 }
 
 // observeAll reads every event once, assigning it to its workload through the
@@ -45,7 +48,7 @@ func observeAll(p *pass) map[*workload][]observation {
 		for _, sig := range e.Signals {
 			obs[w] = append(obs[w], observation{
 				Signal: sig, Secret: secretOfSignal(w, pod, sig), Evidence: e.evidence(), Reason: e.Reason,
-				Last: e.Last, Count: e.Count, Pod: pod,
+				Last: e.Last, Count: e.Count, Pod: pod, Event: e,
 			})
 		}
 	}

@@ -21,6 +21,10 @@ type producerKind struct {
 	target func(u *unstructured.Unstructured) string
 	// readyType is the condition that says the Secret is in place.
 	readyType string
+	// failureType is a condition that carries the failure when readyType only
+	// says "not there yet" (cert-manager keeps Ready=False DoesNotExist while
+	// Issuing=False Failed says why).
+	failureType string
 	// fix says where the repair is, for remediation.
 	fix string
 }
@@ -60,8 +64,9 @@ var producerKinds = []producerKind{
 			name, _, _ := unstructured.NestedString(u.Object, "spec", "secretName")
 			return name
 		},
-		readyType: "Ready",
-		fix:       "fix what the Certificate's Ready condition names (its Issuer or ClusterIssuer, the ACME challenge, DNS)",
+		readyType:   "Ready",
+		failureType: "Issuing",
+		fix:         "fix what the Certificate's conditions name (its Issuer or ClusterIssuer, the ACME order or challenge, DNS, rate limits)",
 	},
 }
 
@@ -115,6 +120,14 @@ func listProducers(ctx context.Context, c Cluster) *producerIndex {
 				}
 				pr := &producer{Kind: pk.Kind, Namespace: u.GetNamespace(), Name: u.GetName(), UID: string(u.GetUID()), Target: target, Fix: pk.fix}
 				pr.State, pr.Condition, pr.Since = conditionState(u, pk.readyType)
+				if pr.State != "ready" && pk.failureType != "" {
+					if state, text, since := conditionState(u, pk.failureType); state == "failed" {
+						pr.State, pr.Condition, pr.Since = state, text, since
+					} else if failed, _, _ := unstructured.NestedString(u.Object, "status", "lastFailureTime"); failed != "" {
+						pr.State = "failed"
+						pr.Condition += fmt.Sprintf("; last failed issuance at %s", failed)
+					}
+				}
 				k := nsName{pr.Namespace, target}
 				idx.byTarget[k] = append(idx.byTarget[k], pr)
 			}

@@ -23,7 +23,7 @@ Prints yes or no, then the binding and rule that grant it, or the closest ones
 that do not. Exits 0 for yes, 1 for no, 2 when the dump holds no RBAC objects.
 
 Examples (they run on the demo dump):
-  secretscan can-i get secrets/db-credentials -n shop --as system:serviceaccount:shop:orders fixtures/demo/dump.yaml
+  secretscan can-i get secrets/db-credential -n shop --as system:serviceaccount:shop:orders fixtures/demo/dump.yaml
   secretscan can-i list secrets -n shop --as system:serviceaccount:shop:reporting fixtures/demo/dump.yaml
   secretscan can-i get secrets/payment-keys -n payments --as system:serviceaccount:payments:gateway fixtures/demo/dump.yaml`,
 		OnUsageError: usageErrorHandler,
