@@ -51,6 +51,7 @@ func Analyze(ctx context.Context, c Cluster) (*Result, error) {
 		}
 		check.Run(p)
 	}
+	p.noteEventGap()
 	p.reportCoverageGaps()
 	findings := p.dropIgnored(consolidate(p.findings))
 	SortFindings(findings)

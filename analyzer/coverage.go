@@ -50,12 +50,35 @@ func (p *pass) reportCoverageGaps() {
 		if why == "" {
 			why = "the source does not hold them"
 		}
+		if kind == "Event" {
+			p.report(Finding{
+				ID:          CoverageGap,
+				Object:      ObjectRef{Kind: kind},
+				Message:     fmt.Sprintf("%s: failures only events record (mount errors, pull refusals, node denials) cannot be seen, so the checks of %d %s in %s rest on specs and pod status alone", why, len(g.Workloads), plural(len(g.Workloads), "workload", "workloads"), strings.Join(shown, ", ")),
+				Evidence:    []string{fmt.Sprintf("coverage of Event: %s", why)},
+				Remediation: "For a complete check, add kubectl get events -A -o yaml to the dump, soon after the failure (events expire after an hour by default)",
+			})
+			continue
+		}
 		p.report(Finding{
 			ID:          CoverageGap,
 			Object:      ObjectRef{Kind: kind},
-			Message:     fmt.Sprintf("%s: %ss were not collected, so the checks of %d %s in %s rest on events and status alone; a reference with no failure event cannot be judged", why, kind, len(g.Workloads), plural(len(g.Workloads), "workload", "workloads"), strings.Join(shown, ", ")),
-			Evidence:    []string{fmt.Sprintf("the dump holds no %s objects for namespace %s", kind, strings.Join(shown, ", "))},
+			Message:     fmt.Sprintf("%s: the dump does not hold every %s, so the checks of %d %s in %s rest on events and status alone; a reference with no failure event cannot be judged", why, kind, len(g.Workloads), plural(len(g.Workloads), "workload", "workloads"), strings.Join(shown, ", ")),
+			Evidence:    []string{fmt.Sprintf("coverage of %s: %s", kind, why)},
 			Remediation: fmt.Sprintf("For a complete check, ask for a dump that includes %ss (e.g. secretscan collect, which keeps key names but no values)", kind),
 		})
+	}
+}
+
+// noteEventGap records, when the source holds no events, every workload whose
+// failures could only have been told by them.
+func (p *pass) noteEventGap() {
+	for _, w := range p.workloads.list {
+		if w.Template == nil && len(w.Pods) == 0 {
+			continue
+		}
+		if covered, why := p.covers("Event", w.Namespace, ""); !covered {
+			p.noteGap("Event", why, w)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package loader
 import (
 	"fmt"
 	"sort"
+	"strings"
 )
 
 // CollectionState says whether a source collected a kind.
@@ -40,12 +41,20 @@ type Coverage struct {
 	// records are single objects a source recorded as existing or not (troubleshoot
 	// secrets/<ns>/<name>.json): authoritative for that name whatever the kind's state.
 	records map[recordKey]bool
+	// scope holds the namespaces the source covered at all (namespaces.json, the
+	// namespace folders of a must-gather...): a kind collected in each of them is
+	// collected everywhere the dump can speak of.
+	scope map[string]bool
 }
 
 type kindCoverage struct {
+	// state and why apply to every namespace not listed in namespaces.
 	state      CollectionState
 	why        string
 	namespaces map[string]namespaceCoverage
+	// perNamespace marks kinds the source collects namespace by namespace, so
+	// that "collected in every covered namespace" counts as collected.
+	perNamespace bool
 }
 
 type namespaceCoverage struct {
@@ -56,7 +65,7 @@ type namespaceCoverage struct {
 type recordKey struct{ Kind, Namespace, Name string }
 
 func newCoverage() *Coverage {
-	return &Coverage{kinds: map[string]*kindCoverage{}, records: map[recordKey]bool{}}
+	return &Coverage{kinds: map[string]*kindCoverage{}, records: map[recordKey]bool{}, scope: map[string]bool{}}
 }
 
 // set records the state of a kind in every namespace.
@@ -69,6 +78,27 @@ func (c *Coverage) set(kind string, state CollectionState, why string) {
 func (c *Coverage) setNamespace(kind, namespace string, state CollectionState, why string) {
 	k := c.kind(kind)
 	k.namespaces[namespace] = namespaceCoverage{state, why}
+}
+
+// setPerNamespace says kind was collected namespace by namespace: collected in
+// the given namespaces, and elsewhere in the state given (with why).
+func (c *Coverage) setPerNamespace(kind string, collectedIn map[string]bool, elsewhere CollectionState, why string) {
+	k := c.kind(kind)
+	k.state, k.why, k.perNamespace = elsewhere, why, true
+	for ns := range collectedIn {
+		if _, set := k.namespaces[ns]; !set {
+			k.namespaces[ns] = namespaceCoverage{state: Collected}
+		}
+	}
+}
+
+// addScope records namespaces the source covered.
+func (c *Coverage) addScope(namespaces ...string) {
+	for _, ns := range namespaces {
+		if ns != "" {
+			c.scope[ns] = true
+		}
+	}
 }
 
 func (c *Coverage) kind(kind string) *kindCoverage {
@@ -89,7 +119,7 @@ func (c *Coverage) record(kind, namespace, name string, exists bool) {
 func (c *Coverage) State(kind, namespace string) (CollectionState, string) {
 	k, ok := c.kinds[kind]
 	if !ok {
-		return NotCollected, fmt.Sprintf("the dump holds no %ss", kind)
+		return NotCollected, fmt.Sprintf("the dump holds no %s", pluralKind(kind))
 	}
 	if ns, ok := k.namespaces[namespace]; ok {
 		return ns.state, ns.why
@@ -110,7 +140,7 @@ func (c *Coverage) Covers(kind, namespace, name string) (bool, string) {
 		return true, ""
 	}
 	if why == "" {
-		why = fmt.Sprintf("%ss were %s", kind, state)
+		why = fmt.Sprintf("%s were %s", pluralKind(kind), state)
 	}
 	return false, why
 }
@@ -121,21 +151,115 @@ var reportedKinds = []string{
 	"Job", "CronJob", "ReplicationController", "Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding",
 }
 
+// clusterScopedReported are the reported kinds that live outside namespaces.
+var clusterScopedReported = map[string]bool{"ClusterRole": true, "ClusterRoleBinding": true}
+
+// full reports whether kind was collected everywhere the dump can speak of.
+func (c *Coverage) full(kind string) bool {
+	k, ok := c.kinds[kind]
+	if !ok {
+		return false
+	}
+	if clusterScopedReported[kind] {
+		s, _ := c.State(kind, "")
+		return s == Collected
+	}
+	for _, ns := range k.namespaces {
+		if ns.state != Collected {
+			return false
+		}
+	}
+	if k.state == Collected {
+		return true
+	}
+	if !k.perNamespace || len(c.scope) == 0 {
+		return false
+	}
+	for ns := range c.scope {
+		if s, _ := c.State(kind, ns); s != Collected {
+			return false
+		}
+	}
+	return true
+}
+
 // Summary returns, for each reported kind, whether it was collected everywhere
 // (the JSON contract's "coverage" map).
 func (c *Coverage) Summary() map[string]bool {
 	out := make(map[string]bool, len(reportedKinds))
 	for _, kind := range reportedKinds {
+		out[kind] = c.full(kind)
+	}
+	return out
+}
+
+// Gap is one reported kind that the source did not hold in full.
+type Gap struct {
+	Kind   string
+	State  CollectionState
+	Reason string
+	// Namespaces lists, for a kind collected in some namespaces only, those
+	// where it was not (with their state in parentheses); empty when the gap
+	// concerns every namespace.
+	Namespaces []string
+}
+
+// GapDetails lists, in the order of reportedKinds, each reported kind not
+// fully collected, with its state and the source's reason.
+func (c *Coverage) GapDetails() []Gap {
+	var out []Gap
+	for _, kind := range reportedKinds {
+		if c.full(kind) {
+			continue
+		}
 		k, ok := c.kinds[kind]
-		full := ok && k.state == Collected
-		if ok {
-			for _, ns := range k.namespaces {
-				if ns.state != Collected {
-					full = false
-				}
+		if !ok {
+			out = append(out, Gap{Kind: kind, State: NotCollected, Reason: fmt.Sprintf("the dump holds no %s", pluralKind(kind))})
+			continue
+		}
+		names := map[string]bool{}
+		for ns := range k.namespaces {
+			names[ns] = true
+		}
+		if k.perNamespace {
+			for ns := range c.scope {
+				names[ns] = true
 			}
 		}
-		out[kind] = full
+		collectedSomewhere := k.state == Collected
+		failedWhy := ""
+		var missing []string
+		for ns := range names {
+			s, why := c.State(kind, ns)
+			switch s {
+			case Collected:
+				collectedSomewhere = true
+				continue
+			case CollectionFailed:
+				if failedWhy == "" || why < failedWhy {
+					failedWhy = why
+				}
+			}
+			missing = append(missing, fmt.Sprintf("%s (%s)", ns, s))
+		}
+		sort.Strings(missing)
+		g := Gap{Kind: kind, State: k.state, Reason: k.why}
+		if !collectedSomewhere {
+			// Nowhere collected: the kind-wide state says it all.
+			if k.state == NotCollected && failedWhy != "" {
+				g.State, g.Reason, g.Namespaces = CollectionFailed, failedWhy, missing
+			}
+			out = append(out, g)
+			continue
+		}
+		g.State, g.Namespaces = Partial, missing
+		if k.state == Collected {
+			g.Reason = ""
+		}
+		if failedWhy != "" {
+			g.State, g.Reason = CollectionFailed, failedWhy
+		}
+		out = append(out, g)
 	}
 	return out
 }
@@ -143,45 +267,38 @@ func (c *Coverage) Summary() map[string]bool {
 // Gaps lists, in a stable order, one line per reported kind not fully collected.
 func (c *Coverage) Gaps() []string {
 	var out []string
-	for _, kind := range reportedKinds {
-		k, ok := c.kinds[kind]
-		if !ok {
-			out = append(out, fmt.Sprintf("%s: not collected", kind))
-			continue
+	for _, g := range c.GapDetails() {
+		line := fmt.Sprintf("%s: %s", g.Kind, g.State)
+		if len(g.Namespaces) > 0 {
+			line = fmt.Sprintf("%s: not in %s", g.Kind, joinLimited(g.Namespaces, 5))
 		}
-		var partial []string
-		for ns, s := range k.namespaces {
-			if s.state != Collected {
-				partial = append(partial, fmt.Sprintf("%s (%s)", ns, s.state))
-			}
+		if g.Reason != "" {
+			line += " (" + g.Reason + ")"
 		}
-		sort.Strings(partial)
-		switch {
-		case k.state != Collected && k.why != "":
-			out = append(out, fmt.Sprintf("%s: %s (%s)", kind, k.state, k.why))
-		case k.state != Collected:
-			out = append(out, fmt.Sprintf("%s: %s", kind, k.state))
-		case len(partial) > 0:
-			out = append(out, fmt.Sprintf("%s: not in %s", kind, joinLimited(partial, 5)))
-		}
+		out = append(out, line)
 	}
 	return out
 }
 
 func joinLimited(items []string, n int) string {
 	if len(items) <= n {
-		return fmt.Sprint(joinComma(items))
+		return strings.Join(items, ", ")
 	}
-	return fmt.Sprintf("%s and %d more", joinComma(items[:n]), len(items)-n)
+	return fmt.Sprintf("%s and %d more", strings.Join(items[:n], ", "), len(items)-n)
 }
 
-func joinComma(items []string) string {
-	out := ""
-	for i, s := range items {
-		if i > 0 {
-			out += ", "
+// pluralKind names a kind in the plural, as the coverage reasons do.
+func pluralKind(kind string) string {
+	switch {
+	case kind == "":
+		return "objects"
+	case strings.HasSuffix(kind, "s"), strings.HasSuffix(kind, "x"), strings.HasSuffix(kind, "ch"):
+		if kind == "Endpoints" {
+			return kind
 		}
-		out += s
+		return kind + "es"
+	case strings.HasSuffix(kind, "y") && !strings.HasSuffix(kind, "ay") && !strings.HasSuffix(kind, "ey"):
+		return kind[:len(kind)-1] + "ies"
 	}
-	return out
+	return kind + "s"
 }

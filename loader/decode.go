@@ -1,9 +1,12 @@
 package loader
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -136,15 +139,43 @@ type decoded struct {
 	kind string
 	// typed is false for kinds the scheme does not know (custom resources).
 	typed bool
+	// joinedBreaks counts raw line breaks removed from inside JSON strings
+	// (text hard-wrapped by a terminal); the warning says so.
+	joinedBreaks int
+}
+
+// secretSource says how a source treated Secret values before we read them.
+type secretSource int
+
+const (
+	// secretValuesReal: values are as the API serves them (kubectl, Velero).
+	secretValuesReal secretSource = iota
+	// secretValuesMustGather: oc adm inspect replaced each value but tls.crt,
+	// ca.crt and service-ca.crt by the text "<N> bytes long".
+	secretValuesMustGather
+)
+
+// decodeOptions is what the file's path says about its documents.
+type decodeOptions struct {
+	hintKind, hintAPIVersion string
+	secrets                  secretSource
 }
 
 // decodeDocument reads a document into a typed object (or an unstructured one
 // for unknown kinds) and strips values at once: managedFields,
 // last-applied-configuration, and every Secret value.
-func decodeDocument(d document) (decoded, error) {
+func decodeDocument(d document, opts decodeOptions) (decoded, error) {
+	if d.Kind == "" && opts.hintKind != "" && !d.YAML {
+		d.Kind, d.APIVersion = opts.hintKind, opts.hintAPIVersion
+	}
 	raw := d.Raw
 	if d.YAML {
 		j, err := yaml.YAMLToJSON(raw)
+		if err != nil && bytes.Contains(raw, []byte(hiddenMarker)) {
+			// troubleshoot's redactor writes ***HIDDEN*** unquoted, which YAML
+			// reads as a broken alias; quoting it restores what it meant.
+			j, err = yaml.YAMLToJSON(quoteHidden(raw))
+		}
 		if err != nil {
 			return decoded{}, errors.New(decodeError(err))
 		}
@@ -154,6 +185,9 @@ func decodeDocument(d document) (decoded, error) {
 			if api != "" {
 				d.APIVersion = api
 			}
+		}
+		if d.Kind == "" && opts.hintKind != "" {
+			d.Kind, d.APIVersion = opts.hintKind, opts.hintAPIVersion
 		}
 	}
 	if len(raw) == 0 || string(raw) == "null" {
@@ -166,24 +200,46 @@ func decodeDocument(d document) (decoded, error) {
 		return decoded{}, errors.New("the object has no kind")
 	}
 	gvk, typed := resolveGVK(d.APIVersion, d.Kind)
+	joined := 0
 	if typed {
 		obj, err := scheme.Scheme.New(gvk)
 		if err != nil {
 			typed = false
 		} else {
-			if err := json.Unmarshal(raw, obj); err != nil {
+			err := json.Unmarshal(raw, obj)
+			if isSyntaxError(err) {
+				if fixed, n := joinWrappedStrings(raw); n > 0 {
+					obj, _ = scheme.Scheme.New(gvk)
+					if json.Unmarshal(fixed, obj) == nil {
+						err, joined = nil, n
+					}
+				}
+			}
+			if err != nil {
 				if d.Kind == "Secret" {
 					return decoded{}, fmt.Errorf("Secret: %s", decodeError(err))
 				}
 				return decoded{}, errors.New(decodeError(err))
 			}
 			obj.GetObjectKind().SetGroupVersionKind(gvk)
+			if s, ok := obj.(*corev1.Secret); ok && opts.secrets == secretValuesMustGather {
+				noteElidedValues(s)
+			}
 			stripTyped(obj)
-			return decoded{obj: obj, gvk: gvk, kind: gvk.Kind, typed: true}, nil
+			return decoded{obj: obj, gvk: gvk, kind: gvk.Kind, typed: true, joinedBreaks: joined}, nil
 		}
 	}
 	var content map[string]any
-	if err := json.Unmarshal(raw, &content); err != nil {
+	err := json.Unmarshal(raw, &content)
+	if isSyntaxError(err) {
+		if fixed, n := joinWrappedStrings(raw); n > 0 {
+			content = nil
+			if json.Unmarshal(fixed, &content) == nil {
+				err, joined = nil, n
+			}
+		}
+	}
+	if err != nil {
 		return decoded{}, errors.New(decodeError(err))
 	}
 	if content == nil {
@@ -203,8 +259,101 @@ func decodeDocument(d document) (decoded, error) {
 	}
 	stripUnstructured(u)
 	gv, _ := schema.ParseGroupVersion(u.GetAPIVersion())
-	return decoded{obj: u, gvk: gv.WithKind(u.GetKind()), kind: u.GetKind()}, nil
+	return decoded{obj: u, gvk: gv.WithKind(u.GetKind()), kind: u.GetKind(), joinedBreaks: joined}, nil
 }
+
+func isSyntaxError(err error) bool {
+	var syntax *json.SyntaxError
+	return errors.As(err, &syntax)
+}
+
+// joinWrappedStrings removes raw line breaks (CR and LF) from inside JSON
+// strings, where JSON allows none: a terminal that hard-wraps long lines puts
+// them there when a dump is pasted. It only ever removes those bytes, so it
+// cannot invent content; it returns how many breaks it removed.
+func joinWrappedStrings(raw []byte) ([]byte, int) {
+	out := make([]byte, 0, len(raw))
+	inString, escape, breaks := false, false, 0
+	for _, c := range raw {
+		if inString {
+			switch {
+			case c == '\r':
+				continue
+			case c == '\n':
+				breaks++
+				continue
+			case escape:
+				escape = false
+			case c == '\\':
+				escape = true
+			case c == '"':
+				inString = false
+			}
+		} else if c == '"' {
+			inString = true
+		}
+		out = append(out, c)
+	}
+	return out, breaks
+}
+
+// hiddenMarker is what troubleshoot's redactor writes in place of a value.
+const hiddenMarker = "***HIDDEN***"
+
+// quoteHidden quotes every plain YAML value that starts with ***HIDDEN***
+// ("key: ***HIDDEN***", "- ***HIDDEN***:10000"): YAML reads a leading '*' as
+// an alias. Values are quoted whole, with YAML's single-quote escaping.
+func quoteHidden(raw []byte) []byte {
+	lines := bytes.SplitAfter(raw, []byte("\n"))
+	for i, line := range lines {
+		body := bytes.TrimRight(line, "\r\n")
+		at := bytes.Index(body, []byte(hiddenMarker))
+		if at < 0 {
+			continue
+		}
+		before, value := body[:at], body[at:]
+		if !bytes.HasSuffix(before, []byte(": ")) && !bytes.HasSuffix(before, []byte("- ")) {
+			continue
+		}
+		fixed := append(append([]byte{}, before...), '\'')
+		fixed = append(fixed, bytes.ReplaceAll(value, []byte("'"), []byte("''"))...)
+		fixed = append(append(fixed, '\''), line[len(body):]...)
+		lines[i] = fixed
+	}
+	return bytes.Join(lines, nil)
+}
+
+// elidedValue matches must-gather's replacement of a Secret value.
+var elidedValue = regexp.MustCompile(`^([0-9]+) bytes long$`)
+
+// noteElidedValues records, on a Secret read from a must-gather, that its
+// values were elided by the source and which sizes the source recorded: "<N>
+// bytes long" gives N; the public keys oc keeps (tls.crt, ca.crt,
+// service-ca.crt) hold real values, whose length is the size.
+func noteElidedValues(s *corev1.Secret) {
+	sizes := make(map[string]int, len(s.Data))
+	elided := false
+	for k, v := range s.Data {
+		if m := elidedValue.FindSubmatch(v); m != nil && !mustGatherPublicKeys[k] {
+			if n, err := strconv.Atoi(string(m[1])); err == nil {
+				sizes[k], elided = n, true
+				continue
+			}
+		}
+		sizes[k] = len(v)
+	}
+	if !elided {
+		return
+	}
+	if s.Annotations == nil {
+		s.Annotations = map[string]string{}
+	}
+	s.Annotations[redact.ValuesAnnotation] = redact.ValuesElided
+	s.Annotations[redact.SizesAnnotation] = redact.EncodeSizes(sizes)
+}
+
+// mustGatherPublicKeys are the Secret keys oc adm inspect does not elide.
+var mustGatherPublicKeys = map[string]bool{"tls.crt": true, "ca.crt": true, "service-ca.crt": true}
 
 var errNoObject = errors.New("empty document")
 

@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"fmt"
 	"path"
+	"sort"
 	"strings"
 	"sync"
+
+	"k8s.io/apimachinery/pkg/api/meta"
 )
 
 // Format names the kind of dump, found from its content and layout.
@@ -14,13 +17,17 @@ type Format string
 const (
 	FormatKubectlGet         Format = "kubectl-get"
 	FormatManifests          Format = "manifests"
-	formatClusterInfoStdout  Format = "cluster-info-dump"
 	FormatClusterInfoDump    Format = "cluster-info-dump"
 	FormatTroubleshootBundle Format = "troubleshoot-bundle"
 	FormatMustGather         Format = "must-gather"
 	FormatVeleroBackup       Format = "velero-backup"
 	FormatSecretscanBundle   Format = "secretscan-bundle"
 )
+
+// layoutFormats are the formats recognised by their folder layout: files
+// outside their object trees (analysis.json, version.yaml, host collectors,
+// must-gather's timestamp...) hold no cluster objects and are dropped unread.
+var layoutFormats = []Format{FormatSecretscanBundle, FormatTroubleshootBundle, FormatMustGather, FormatVeleroBackup}
 
 // role says what a file of the input is.
 type role int
@@ -34,33 +41,77 @@ const (
 
 // route is what the path of a file says about it.
 type route struct {
-	role     role
-	hintKind string // kind of items that carry none (old troubleshoot arrays)
+	role   role
+	format Format // the layout the path belongs to; "" for none
+	decode decodeOptions
+	// namespace is the namespace the path names (per-namespace files).
+	namespace string
+	// listFile marks a file that holds every object of its kind in namespace
+	// (or cluster-wide): its presence means the kind was collected there.
+	listFile bool
+	// tentative marks a file that matched no layout: its objects count unless
+	// the input turns out to be a layout format, whose other files are not objects.
+	tentative bool
+	// sniff marks a file whose name says nothing (.txt, no extension): it is
+	// read only if its content looks like JSON or YAML objects.
+	sniff bool
 	// log identity, for roleLog
-	namespace, pod, container string
-	previous                  bool
-	special                   func(l *loadState, name string, r *bufio.Reader) error
+	pod, container string
+	previous       bool
+	special        func(l *loadState, name string, r *bufio.Reader, rt route) error
 }
 
-// layoutEvidence counts, per format, the files whose path is typical of it.
+// layoutEvidence gathers, while reading, what file paths say about the format:
+// which files of each layout were seen, for which kind and namespace.
 type layoutEvidence struct {
 	mu     sync.Mutex
 	counts map[Format]int
-	// clusterInfoNamespaces are the namespaces a cluster-info dump covered.
-	namespaces map[Format]map[string]bool
-	// kindFiles records, per format, which kinds had a file (and in which namespace).
+	// kindFiles records, per format, the (kind, namespace) of each list file.
 	kindFiles map[Format]map[string]map[string]bool
-	// failed records collection errors: kind -> namespace ("" for all) -> message.
-	failed map[string]map[string]string
+	// namespaces records, per format, the namespaces its paths name.
+	namespaces map[Format]map[string]bool
+	// failed records collection errors: kind -> namespace ("" for all) -> why.
+	failed map[string]map[string]collectionFailure
+	// crdFailed records custom resources troubleshoot failed to collect, by CRD name ("" for all).
+	crdFailed map[string]collectionFailure
+	// clusterInfoRoots counts, per folder, the cluster-info dump files below it
+	// (nodes.<ext> in it, <ns>/<kind>.<ext> one level down): a real dump has both.
+	clusterInfoRoots map[string]*clusterInfoRoot
+	// textTables records cluster-info files printed as text tables: kind -> namespace.
+	textTables map[string]map[string]bool
+	// confirmed marks layout formats for which the input holds a file only that
+	// tool writes (a typed List in a must-gather list file, Velero's
+	// metadata/version...): a folder of manifests that merely has a
+	// namespaces/<ns>/<ns>.yaml is not taken for a must-gather.
+	confirmed map[Format]bool
+	// mustGatherMarker: a file oc adm inspect writes at its root was seen.
+	mustGatherMarker bool
+}
+
+type clusterInfoRoot struct {
+	nodes bool
+	files int
+	kinds map[string]map[string]bool // kind -> namespace
 }
 
 func newLayoutEvidence() *layoutEvidence {
 	return &layoutEvidence{
-		counts:     map[Format]int{},
-		namespaces: map[Format]map[string]bool{},
-		kindFiles:  map[Format]map[string]map[string]bool{},
-		failed:     map[string]map[string]string{},
+		counts:           map[Format]int{},
+		kindFiles:        map[Format]map[string]map[string]bool{},
+		namespaces:       map[Format]map[string]bool{},
+		failed:           map[string]map[string]collectionFailure{},
+		crdFailed:        map[string]collectionFailure{},
+		clusterInfoRoots: map[string]*clusterInfoRoot{},
+		textTables:       map[string]map[string]bool{},
+		confirmed:        map[Format]bool{},
 	}
+}
+
+// confirm records that the input holds a file only format f's tool writes.
+func (e *layoutEvidence) confirm(f Format) {
+	e.mu.Lock()
+	e.confirmed[f] = true
+	e.mu.Unlock()
 }
 
 func (e *layoutEvidence) note(f Format) {
@@ -69,11 +120,30 @@ func (e *layoutEvidence) note(f Format) {
 	e.mu.Unlock()
 }
 
-// noteKind records that format f has a file for kind in namespace.
-func (e *layoutEvidence) noteKind(f Format, kind, namespace string) {
+// noteNamespace records that format f's paths name namespace.
+func (e *layoutEvidence) noteNamespace(f Format, namespace string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.counts[f]++
+	e.noteNamespaceLocked(f, namespace)
+}
+
+func (e *layoutEvidence) noteNamespaceLocked(f Format, namespace string) {
+	if namespace == "" {
+		return
+	}
+	if e.namespaces[f] == nil {
+		e.namespaces[f] = map[string]bool{}
+	}
+	e.namespaces[f][namespace] = true
+}
+
+// noteKind records that format f has a list file for kind in namespace ("" for cluster-wide).
+func (e *layoutEvidence) noteKind(f Format, kind, namespace string) {
+	if kind == "" {
+		return
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	if e.kindFiles[f] == nil {
 		e.kindFiles[f] = map[string]map[string]bool{}
 	}
@@ -81,22 +151,22 @@ func (e *layoutEvidence) noteKind(f Format, kind, namespace string) {
 		e.kindFiles[f][kind] = map[string]bool{}
 	}
 	e.kindFiles[f][kind][namespace] = true
-	if namespace != "" {
-		if e.namespaces[f] == nil {
-			e.namespaces[f] = map[string]bool{}
-		}
-		e.namespaces[f][namespace] = true
-	}
+	e.noteNamespaceLocked(f, namespace)
 }
 
-// noteFailed records that collecting kind in namespace failed.
-func (e *layoutEvidence) noteFailed(kind, namespace, why string) {
+// noteFailed records that collecting kind in namespace ("" for every namespace) failed.
+func (e *layoutEvidence) noteFailed(kind, namespace string, why collectionFailure) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.failed[kind] == nil {
-		e.failed[kind] = map[string]string{}
+		e.failed[kind] = map[string]collectionFailure{}
 	}
 	e.failed[kind][namespace] = why
+}
+
+// kindsOf returns the namespaces where format f had a list file of kind.
+func (e *layoutEvidence) kindsOf(f Format, kind string) map[string]bool {
+	return e.kindFiles[f][kind]
 }
 
 // clusterInfoFiles are the per-namespace files of kubectl cluster-info dump
@@ -109,138 +179,373 @@ var clusterInfoFiles = map[string]string{
 // clusterInfoKinds are the kinds cluster-info dump collects in each namespace.
 var clusterInfoKinds = []string{"Event", "Pod", "ReplicaSet", "Deployment", "DaemonSet", "Service", "ReplicationController"}
 
-// route classifies a file of the input by its path.
-func (e *layoutEvidence) route(name string) route {
+// splitPath cleans a member name into its parts.
+func splitPath(name string) []string {
 	p := strings.TrimPrefix(path.Clean("/"+name), "/")
-	parts := strings.Split(p, "/")
-	base := parts[len(parts)-1]
-	ext := path.Ext(base)
-	stem := strings.TrimSuffix(base, ext)
-
-	if r, ok := e.routeTroubleshoot(parts); ok {
-		return r
-	}
-	if r, ok := e.routeMustGather(parts); ok {
-		return r
-	}
-	if r, ok := e.routeVelero(parts); ok {
-		return r
-	}
-	if r, ok := e.routeSecretscan(parts); ok {
-		return r
-	}
-	// kubectl cluster-info dump --output-directory: <ns>/<kind>.<ext>, nodes.<ext>, <ns>/<pod>/logs.txt
-	if len(parts) >= 2 {
-		if kind, ok := clusterInfoFiles[stem]; ok && (ext == ".json" || ext == ".yaml") {
-			e.noteKind(FormatClusterInfoDump, kind, parts[len(parts)-2])
-			return route{role: roleObjects, hintKind: kind}
-		}
-		if kind, ok := clusterInfoFiles[stem]; ok && ext == ".txt" {
-			e.noteKind(FormatClusterInfoDump, kind, parts[len(parts)-2])
-			return route{role: roleSpecial, special: skipTextTable}
-		}
-	}
-	if (stem == "nodes") && (ext == ".json" || ext == ".yaml") && len(parts) <= 2 {
-		e.note(FormatClusterInfoDump)
-		return route{role: roleObjects, hintKind: "Node"}
-	}
-	if base == "logs.txt" && len(parts) >= 3 {
-		e.note(FormatClusterInfoDump)
-		return route{role: roleObjects}
-	}
-	switch ext {
-	case ".json", ".yaml", ".yml", "":
-		if ext != "" {
-			e.note(FormatManifests)
-		}
-		return route{role: roleObjects}
-	}
-	return route{role: roleSkip}
+	return strings.Split(p, "/")
 }
 
-// skipTextTable handles cluster-info dump's "-o wide" text tables, which
-// hold no objects that can be read back.
-func skipTextTable(l *loadState, name string, _ *bufio.Reader) error {
+// route classifies a file of the input by its path. The whole input (top) is
+// read by its content alone: a file's name outside a layout says nothing.
+func (e *layoutEvidence) route(name string, top bool) route {
+	if top {
+		return route{role: roleObjects}
+	}
+	parts := splitPath(name)
+	// Troubleshoot's records (secrets/<ns>/<name>.json) are tried after the
+	// layouts whose paths can look alike (Velero's resources/secrets/...).
+	for _, try := range []func([]string) (route, bool){e.routeTroubleshoot, e.routeVelero, e.routeMustGather, e.routeSecretscan, e.routeTroubleshootRecord, e.routeClusterInfo} {
+		if r, ok := try(parts); ok {
+			return r
+		}
+	}
+	switch strings.ToLower(path.Ext(parts[len(parts)-1])) {
+	case ".json", ".yaml", ".yml":
+		e.note(FormatManifests)
+		return route{role: roleObjects, tentative: true}
+	}
+	return route{role: roleObjects, tentative: true, sniff: true}
+}
+
+// routeClusterInfo recognises kubectl cluster-info dump --output-directory:
+// nodes.<ext>, <ns>/<kind>.<ext> and <ns>/<pod>/logs.txt. Whether the input
+// is such a dump is decided at the end (a folder of manifests may well hold a
+// services.yaml); the kind hints are harmless either way.
+func (e *layoutEvidence) routeClusterInfo(parts []string) (route, bool) {
+	n := len(parts)
+	base := parts[n-1]
+	ext := path.Ext(base)
+	stem := strings.TrimSuffix(base, ext)
+	if kind, ok := clusterInfoFiles[stem]; ok && n >= 2 {
+		ns := parts[n-2]
+		root := e.clusterInfoRoot(strings.Join(parts[:n-2], "/"))
+		switch ext {
+		case ".json", ".yaml":
+			e.mu.Lock()
+			root.files++
+			if root.kinds[kind] == nil {
+				root.kinds[kind] = map[string]bool{}
+			}
+			root.kinds[kind][ns] = true
+			e.mu.Unlock()
+			return route{role: roleObjects, decode: decodeOptions{hintKind: kind}, namespace: ns, listFile: true, format: FormatClusterInfoDump}, true
+		case ".txt":
+			e.mu.Lock()
+			root.files++
+			if e.textTables[kind] == nil {
+				e.textTables[kind] = map[string]bool{}
+			}
+			e.textTables[kind][ns] = true
+			e.mu.Unlock()
+			return route{role: roleSpecial, special: skipTextTable, format: FormatClusterInfoDump}, true
+		}
+	}
+	if stem == "nodes" && (ext == ".json" || ext == ".yaml" || ext == ".txt") {
+		root := e.clusterInfoRoot(strings.Join(parts[:n-1], "/"))
+		e.mu.Lock()
+		root.nodes = true
+		e.mu.Unlock()
+		if ext == ".txt" {
+			return route{role: roleSpecial, special: skipTextTable, format: FormatClusterInfoDump}, true
+		}
+		return route{role: roleObjects, decode: decodeOptions{hintKind: "Node"}, format: FormatClusterInfoDump}, true
+	}
+	if base == "logs.txt" && n >= 3 {
+		return route{role: roleSpecial, special: readLogBlocks, namespace: parts[n-3], pod: parts[n-2], format: FormatClusterInfoDump}, true
+	}
+	return route{}, false
+}
+
+func (e *layoutEvidence) clusterInfoRoot(dir string) *clusterInfoRoot {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	r := e.clusterInfoRoots[dir]
+	if r == nil {
+		r = &clusterInfoRoot{kinds: map[string]map[string]bool{}}
+		e.clusterInfoRoots[dir] = r
+	}
+	return r
+}
+
+// clusterInfoDump returns the root of a cluster-info dump folder, if the input
+// holds one: nodes.<ext> beside at least one namespace folder with three or
+// more of the files cluster-info dump writes for every namespace.
+func (e *layoutEvidence) clusterInfoDump() (*clusterInfoRoot, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var best *clusterInfoRoot
+	for _, r := range e.clusterInfoRoots {
+		if !r.nodes {
+			continue
+		}
+		perNS := map[string]int{}
+		for _, nss := range r.kinds {
+			for ns := range nss {
+				perNS[ns]++
+			}
+		}
+		for _, c := range perNS {
+			if c >= 3 && (best == nil || r.files > best.files) {
+				best = r
+			}
+		}
+	}
+	return best, best != nil
+}
+
+// skipTextTable handles cluster-info dump's text output (-o other than json or
+// yaml), which holds no objects that can be read back.
+func skipTextTable(l *loadState, name string, _ *bufio.Reader, _ route) error {
 	l.warn(fmt.Sprintf("%s: a text table (cluster-info dump run with -o other than json or yaml) holds no readable objects; skipped", name))
 	return nil
 }
 
-// routeTroubleshoot, routeMustGather, routeVelero and routeSecretscan recognise
-// the layouts of those formats; see formats_*.go.
-func (e *layoutEvidence) routeTroubleshoot(parts []string) (route, bool) { return route{}, false }
-func (e *layoutEvidence) routeMustGather(parts []string) (route, bool)   { return route{}, false }
-func (e *layoutEvidence) routeVelero(parts []string) (route, bool)       { return route{}, false }
-func (e *layoutEvidence) routeSecretscan(parts []string) (route, bool)   { return route{}, false }
+// routeSecretscan recognises the bundle `secretscan collect` writes; a later
+// issue defines it.
+func (e *layoutEvidence) routeSecretscan(parts []string) (route, bool) { return route{}, false }
 
 // detectFormat decides the format from the evidence gathered while reading.
 func (l *loadState) detectFormat(container Container) Format {
 	e := l.layout
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	best, bestCount := Format(""), 0
-	for _, f := range []Format{FormatSecretscanBundle, FormatTroubleshootBundle, FormatMustGather, FormatVeleroBackup, FormatClusterInfoDump} {
-		if c := e.counts[f]; c > bestCount {
+	e.mu.Lock()
+	if e.mustGatherMarker {
+		e.confirmed[FormatMustGather] = true
+	}
+	for _, f := range layoutFormats {
+		if c := e.counts[f]; c > bestCount && e.confirmed[f] {
 			best, bestCount = f, c
 		}
 	}
+	manifests := e.counts[FormatManifests]
+	e.mu.Unlock()
 	if best != "" {
 		return best
 	}
-	// A single stream: a cluster-info dump prints typed Lists of its kinds, in order,
-	// starting with a NodeList.
-	if l.listKinds["NodeList"] && l.listKinds["EventList"] && l.listKinds["PodList"] {
+	if _, ok := e.clusterInfoDump(); ok {
 		return FormatClusterInfoDump
 	}
-	if container == ContainerDirectory || e.counts[FormatManifests] > 1 {
+	// A single stream: a cluster-info dump prints typed Lists of its kinds, in
+	// order, starting with a NodeList, and container logs between them.
+	l.mu.Lock()
+	stream := l.logBlocks > 0 || (l.listKinds["NodeList"] && l.listKinds["EventList"] && l.listKinds["PodList"])
+	l.mu.Unlock()
+	if stream {
+		return FormatClusterInfoDump
+	}
+	if container == ContainerDirectory || manifests > 1 || l.objectFiles > 1 {
 		return FormatManifests
 	}
 	return FormatKubectlGet
 }
 
+// isLayoutFormat tells whether format f was recognised by its folder layout.
+func isLayoutFormat(f Format) bool {
+	for _, lf := range layoutFormats {
+		if f == lf {
+			return true
+		}
+	}
+	return false
+}
+
 // coverage decides what the format collected.
 func (l *loadState) coverage(format Format) *Coverage {
 	c := newCoverage()
-	counts := l.store.counts()
 	switch format {
 	case FormatClusterInfoDump:
-		for _, kind := range reportedKinds {
-			c.set(kind, NotCollected, fmt.Sprintf("kubectl cluster-info dump holds no %ss", kind))
-		}
-		for _, kind := range clusterInfoKinds {
-			c.set(kind, Collected, "")
-		}
+		l.clusterInfoCoverage(c)
+	case FormatTroubleshootBundle:
+		l.troubleshootCoverage(c)
+	case FormatMustGather:
+		l.mustGatherCoverage(c)
+	case FormatVeleroBackup:
+		l.veleroCoverage(c)
 	default:
-		l.presenceCoverage(c, counts, format)
+		l.presenceCoverage(c, format)
 	}
 	return c
 }
 
-// presenceCoverage is the rule for kubectl get output and folders of manifests:
-// a kind is collected if the dump holds any object (or a typed List) of it. Every
-// namespace has a "default" ServiceAccount, so ServiceAccounts count as
-// collected per namespace, where any is present.
-func (l *loadState) presenceCoverage(c *Coverage, counts map[string]int, format Format) {
+// clusterInfoCoverage: cluster-info dump lists Nodes once, then Events,
+// ReplicationControllers, Services, DaemonSets, Deployments, ReplicaSets and
+// Pods of each namespace it covers (kube-system and the current namespace
+// unless told otherwise), and nothing else.
+func (l *loadState) clusterInfoCoverage(c *Coverage) {
+	for _, kind := range reportedKinds {
+		c.set(kind, NotCollected, fmt.Sprintf("kubectl cluster-info dump holds no %s", pluralKind(kind)))
+	}
+	covered := map[string]map[string]bool{} // kind -> namespaces
+	scope := map[string]bool{}
+	if root, ok := l.layout.clusterInfoDump(); ok {
+		for kind, nss := range root.kinds {
+			covered[kind] = nss
+			for ns := range nss {
+				scope[ns] = true
+			}
+		}
+	} else {
+		// The stdout stream does not say which namespace an empty List was
+		// for: the covered namespaces are those its objects and logs name.
+		for _, st := range l.store.objects() {
+			if isClusterInfoKind(st.d.kind) && st.key.Namespace != "" {
+				scope[st.key.Namespace] = true
+			}
+		}
+		for _, ns := range l.logs.namespaces() {
+			scope[ns] = true
+		}
+		l.mu.Lock()
+		for _, kind := range clusterInfoKinds {
+			if l.listKinds[kind+"List"] {
+				covered[kind] = scope
+			}
+		}
+		l.mu.Unlock()
+	}
+	for ns := range scope {
+		c.addScope(ns)
+	}
+	names := sortedKeys(scope)
+	for _, kind := range clusterInfoKinds {
+		if covered[kind] == nil {
+			// A dump that stopped early (cluster-info dump stops at the first
+			// error) lacks the Lists it did not reach.
+			c.set(kind, NotCollected, fmt.Sprintf("this cluster-info dump holds no %s, as it stopped before listing them", pluralKind(kind)))
+			continue
+		}
+		why := fmt.Sprintf("kubectl cluster-info dump covered only namespaces %s", joinLimited(names, 8))
+		if len(names) == 1 {
+			why = fmt.Sprintf("kubectl cluster-info dump covered only namespace %s", names[0])
+		}
+		c.setPerNamespace(kind, covered[kind], NotCollected, why)
+		for ns := range l.layout.textTables[kind] {
+			c.setNamespace(kind, ns, NotCollected, "cluster-info dump printed them as a text table, which cannot be read back")
+		}
+	}
+	if l.store.counts()["Node"] > 0 {
+		c.set("Node", Collected, "")
+	}
+}
+
+func isClusterInfoKind(kind string) bool {
+	for _, k := range clusterInfoKinds {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// presenceCoverage is the rule for kubectl get output and folders of manifests,
+// which carry no record of what was asked for: a kind is collected if the dump
+// holds any object (or a typed List) of it. Two kinds are judged per namespace:
+// every namespace has a "default" ServiceAccount, so ServiceAccounts count as
+// collected where any is present; Secrets count as collected where any is
+// present, and everywhere when they come from several namespaces (a listing
+// with -A), so that Secrets listed for one namespace only are not taken as
+// proof that another namespace lacks some.
+func (l *loadState) presenceCoverage(c *Coverage, format Format) {
 	what := "this kubectl get output holds"
 	if format == FormatManifests {
 		what = "these manifests hold"
 	}
+	counts := l.store.counts()
+	l.mu.Lock()
+	listKinds := l.listKinds
+	l.mu.Unlock()
 	for _, kind := range reportedKinds {
-		if counts[kind] > 0 || l.listKinds[kind+"List"] {
+		if counts[kind] > 0 || listKinds[kind+"List"] {
 			c.set(kind, Collected, "")
 		} else {
-			c.set(kind, NotCollected, fmt.Sprintf("%s no %ss", what, kind))
+			c.set(kind, NotCollected, fmt.Sprintf("%s no %s", what, pluralKind(kind)))
+		}
+	}
+	perNS := map[string]map[string]bool{"ServiceAccount": {}, "Secret": {}}
+	for _, st := range l.store.objects() {
+		if m, ok := perNS[st.d.kind]; ok {
+			m[st.key.Namespace] = true
+		}
+		if st.key.Namespace != "" {
+			c.addScope(st.key.Namespace)
 		}
 	}
 	if counts["ServiceAccount"] > 0 {
-		namespaces := map[string]bool{}
-		for _, st := range l.store.objects() {
-			if st.d.kind == "ServiceAccount" {
-				namespaces[st.key.Namespace] = true
-			}
-		}
-		c.set("ServiceAccount", NotCollected, fmt.Sprintf("%s no ServiceAccounts for this namespace", what))
-		for ns := range namespaces {
-			c.setNamespace("ServiceAccount", ns, Collected, "")
-		}
+		c.setPerNamespace("ServiceAccount", perNS["ServiceAccount"], NotCollected, fmt.Sprintf("%s no ServiceAccounts for this namespace", what))
 	}
+	if counts["Secret"] > 0 && len(perNS["Secret"]) == 1 && !listKinds["SecretList"] {
+		c.setPerNamespace("Secret", perNS["Secret"], NotCollected, fmt.Sprintf("%s Secrets of namespace %s only", what, sortedKeys(perNS["Secret"])[0]))
+	}
+}
+
+// kindOfResource maps "group/plural" (core group: "/pods") to the kind the
+// scheme knows, for layouts that name files by resource (must-gather, Velero).
+var kindOfResource = func() func(group, plural string) string {
+	var once sync.Once
+	var m map[string]string
+	return func(group, plural string) string {
+		once.Do(func() {
+			m = map[string]string{}
+			for kind, gvk := range knownKinds() {
+				plural, _ := meta.UnsafeGuessKindToResource(gvk)
+				m[gvk.Group+"/"+plural.Resource] = kind
+			}
+			// Kinds the scheme serves in more than one group.
+			m["events.k8s.io/events"] = "Event"
+			m["extensions/deployments"], m["extensions/replicasets"], m["extensions/daemonsets"] = "Deployment", "ReplicaSet", "DaemonSet"
+		})
+		return m[group+"/"+plural]
+	}
+}()
+
+// collectionFailure is why a collector could not list a kind, in a few words.
+type collectionFailure string
+
+const (
+	failedForbidden    collectionFailure = "forbidden"
+	failedNotServed    collectionFailure = "not served"
+	failedTimeout      collectionFailure = "timed out"
+	failedUnauthorized collectionFailure = "unauthorized"
+	failedOther        collectionFailure = "failed"
+)
+
+// classifyCollectionError reads a collector's error text, never quoting it
+// (it may name users, hosts or paths).
+func classifyCollectionError(msg string) collectionFailure {
+	m := strings.ToLower(msg)
+	switch {
+	case strings.Contains(m, "forbidden"):
+		return failedForbidden
+	case strings.Contains(m, "could not find the requested resource"), strings.Contains(m, "the server doesn't have a resource type"), strings.Contains(m, "not found"):
+		return failedNotServed
+	case strings.Contains(m, "timeout"), strings.Contains(m, "deadline exceeded"), strings.Contains(m, "timed out"):
+		return failedTimeout
+	case strings.Contains(m, "unauthorized"):
+		return failedUnauthorized
+	}
+	return failedOther
+}
+
+// describe says what failed, e.g. "troubleshoot was forbidden to list Events in namespace shop".
+func (f collectionFailure) describe(tool, what string) string {
+	switch f {
+	case failedForbidden:
+		return fmt.Sprintf("%s was forbidden to list %s", tool, what)
+	case failedNotServed:
+		return fmt.Sprintf("%s found %s not served by the API server", tool, what)
+	case failedTimeout:
+		return fmt.Sprintf("%s timed out listing %s", tool, what)
+	case failedUnauthorized:
+		return fmt.Sprintf("%s was unauthorized to list %s", tool, what)
+	}
+	return fmt.Sprintf("%s failed to list %s", tool, what)
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }

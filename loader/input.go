@@ -77,8 +77,15 @@ const (
 )
 
 // memberVisitor receives each regular file of the input with its path inside
-// the input (slash separated, relative); the reader is valid only during the call.
-type memberVisitor func(name string, r *bufio.Reader) error
+// the input (slash separated, relative); the reader is valid only during the
+// call. top is true when the file is the whole input (a file or stdin, maybe
+// gzipped), so that only its content, not its place in a layout, says what it is.
+type memberVisitor func(name string, r *bufio.Reader, top bool) error
+
+// linkVisitor receives each link the input holds: its path, and its target as
+// written (relative to the link's folder for a symbolic link, to the archive's
+// root for a hard link). Links are never followed.
+type linkVisitor func(name, target string, hard bool)
 
 // inputWalker streams the files of an input (a file, a folder, stdin, or an
 // archive of any of the supported kinds, nested) without extracting anything to disk.
@@ -86,6 +93,7 @@ type inputWalker struct {
 	ctx    context.Context
 	limits Limits
 	visit  memberVisitor
+	link   linkVisitor
 	warn   func(string)
 	total  int64 // decompressed bytes read so far
 	// container is the outermost packaging found.
@@ -133,7 +141,7 @@ func displayName(name string) string {
 func (w *inputWalker) walk(p string, stdin io.Reader) error {
 	if p == "-" {
 		w.container = ContainerStdin
-		return w.stream("", stdin, 0, true)
+		return w.stream("", stdin, 0, true, true)
 	}
 	info, err := os.Stat(p)
 	if err != nil {
@@ -152,7 +160,7 @@ func (w *inputWalker) walk(p string, stdin io.Reader) error {
 	}
 	defer f.Close()
 	w.container = ContainerFile
-	return w.stream(filepath.Base(p), f, 0, true)
+	return w.stream(filepath.Base(p), f, 0, true, true)
 }
 
 // directory reads every regular file below root in lexical order; links are
@@ -176,7 +184,8 @@ func (w *inputWalker) directory(root string) error {
 		case d.IsDir():
 			return nil
 		case d.Type()&fs.ModeSymlink != 0:
-			w.warn(fmt.Sprintf("%s: symbolic link not followed; skipped", rel))
+			target, _ := os.Readlink(p)
+			w.link(rel, filepath.ToSlash(target), false)
 			return nil
 		case !d.Type().IsRegular():
 			w.warn(fmt.Sprintf("%s: not a regular file; skipped", rel))
@@ -188,12 +197,13 @@ func (w *inputWalker) directory(root string) error {
 			return nil
 		}
 		defer f.Close()
-		return w.stream(rel, f, 0, false)
+		return w.stream(rel, f, 0, false, false)
 	})
 }
 
 // stream reads one byte stream, recognising archives by their magic bytes.
-func (w *inputWalker) stream(name string, r io.Reader, depth int, outermost bool) error {
+// outermost is true for the input itself; top also for what a gzip of it holds.
+func (w *inputWalker) stream(name string, r io.Reader, depth int, outermost, top bool) error {
 	cr := &countingReader{r: r, w: w, name: name}
 	br := bufio.NewReaderSize(cr, 1<<20)
 	head, _ := br.Peek(512)
@@ -215,7 +225,7 @@ func (w *inputWalker) stream(name string, r io.Reader, depth int, outermost bool
 		if outermost {
 			w.container = ContainerGzip
 		}
-		return w.gzipInner(inner, zr, depth, outermost)
+		return w.gzipInner(inner, zr, depth, outermost, top)
 	case len(head) >= 4 && bytes.Equal(head[:4], []byte("PK\x03\x04")), len(head) >= 4 && bytes.Equal(head[:4], []byte("PK\x05\x06")):
 		if depth >= w.limits.MaxArchiveDepth {
 			w.warn(fmt.Sprintf("%s: archive nested deeper than %d levels; skipped", displayName(name), w.limits.MaxArchiveDepth))
@@ -235,7 +245,7 @@ func (w *inputWalker) stream(name string, r io.Reader, depth int, outermost bool
 		}
 		return w.tarArchive(name, br, depth)
 	}
-	err := w.visit(name, br)
+	err := w.visit(name, br, top)
 	var limit *LimitError
 	if errors.As(err, &limit) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
@@ -247,8 +257,8 @@ func (w *inputWalker) stream(name string, r io.Reader, depth int, outermost bool
 }
 
 // gzipInner reads what a gzip stream holds: a tar, or a single file.
-func (w *inputWalker) gzipInner(inner string, zr *gzip.Reader, depth int, outermost bool) error {
-	err := w.stream(inner, zr, depth+1, false)
+func (w *inputWalker) gzipInner(inner string, zr *gzip.Reader, depth int, outermost, top bool) error {
+	err := w.stream(inner, zr, depth+1, false, top)
 	if outermost && w.sawTar {
 		w.container = ContainerTarGzip
 	}
@@ -296,13 +306,13 @@ func (w *inputWalker) tarArchive(name string, r io.Reader, depth int) error {
 		case tar.TypeDir, tar.TypeXGlobalHeader, tar.TypeXHeader:
 			continue
 		case tar.TypeSymlink, tar.TypeLink:
-			w.warn(fmt.Sprintf("%s: link member %s skipped (links are never followed)", displayName(name), member))
+			w.link(member, hdr.Linkname, hdr.Typeflag == tar.TypeLink)
 			continue
 		default:
 			w.warn(fmt.Sprintf("%s: member %s is not a regular file; skipped", displayName(name), member))
 			continue
 		}
-		if err := w.stream(member, tr, depth+1, false); err != nil {
+		if err := w.stream(member, tr, depth+1, false, false); err != nil {
 			return err
 		}
 	}
@@ -344,7 +354,14 @@ func (w *inputWalker) zipArchive(name string, r io.Reader, depth int) error {
 		case mode.IsDir():
 			continue
 		case mode&fs.ModeSymlink != 0:
-			w.warn(fmt.Sprintf("%s: link member %s skipped (links are never followed)", displayName(name), member))
+			// A zip stores a link's target as the entry's data.
+			target := ""
+			if rc, err := f.Open(); err == nil {
+				b, _ := io.ReadAll(io.LimitReader(rc, 4096))
+				rc.Close()
+				target = string(b)
+			}
+			w.link(member, target, false)
 			continue
 		case !mode.IsRegular():
 			w.warn(fmt.Sprintf("%s: member %s is not a regular file; skipped", displayName(name), member))
@@ -355,7 +372,7 @@ func (w *inputWalker) zipArchive(name string, r io.Reader, depth int) error {
 			w.warn(fmt.Sprintf("%s: member %s cannot be read; skipped", displayName(name), member))
 			continue
 		}
-		err = w.stream(member, rc, depth+1, false)
+		err = w.stream(member, rc, depth+1, false, false)
 		rc.Close()
 		if err != nil {
 			return err

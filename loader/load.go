@@ -8,6 +8,7 @@ package loader
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,9 +16,7 @@ import (
 	"os"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
-	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	runtimepkg "k8s.io/apimachinery/pkg/runtime"
@@ -70,7 +69,7 @@ func Load(ctx context.Context, path string, opts Options) (*Dump, error) {
 		opts.Stdin = os.Stdin
 	}
 	l := newLoadState(ctx, opts)
-	walker := &inputWalker{ctx: ctx, limits: opts.Limits, visit: l.member, warn: l.warn}
+	walker := &inputWalker{ctx: ctx, limits: opts.Limits, visit: l.member, link: l.link, warn: l.warn}
 	if opts.Progress != nil {
 		var read int64
 		walker.progress = func(n int64) { read += n; opts.Progress(read) }
@@ -84,6 +83,8 @@ func Load(ctx context.Context, path string, opts Options) (*Dump, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	format := l.detectFormat(walker.container)
+	l.settle(format)
 	objects := l.store.objects()
 	if len(objects) == 0 && l.logs.count() == 0 {
 		if len(l.warnings) > 0 {
@@ -91,7 +92,6 @@ func Load(ctx context.Context, path string, opts Options) (*Dump, error) {
 		}
 		return nil, fmt.Errorf("%w in %s", ErrNothingRead, displayPath(path))
 	}
-	format := l.detectFormat(walker.container)
 	d := &Dump{
 		Source:   Source{Path: displayPath(path), Format: format, Container: walker.container, Objects: l.store.counts()},
 		Coverage: l.coverage(format),
@@ -130,7 +130,9 @@ func describeInputError(path string, err error) error {
 }
 
 // loadState is one load in progress: the splitters feed documents to decoding
-// workers, whose results one collector merges into the store.
+// workers, whose results one collector merges into the store. What the walker
+// alone touches (members, links, records) needs no lock; it is read in settle,
+// after every goroutine has finished.
 type loadState struct {
 	ctx     context.Context
 	opts    Options
@@ -140,30 +142,57 @@ type loadState struct {
 	done    chan struct{}
 	seq     int64
 
-	mu       sync.Mutex // guards warnings, logs and the format evidence
-	warnings []warning
-	store    *objectStore
-	logs     *PodLogs
+	mu sync.Mutex // guards warnings, listKinds, logBlocks and seq
+	// warnings are final; tentativeWarnings concern files that matched no
+	// layout, and count only if the input is not a layout format.
+	warnings, tentativeWarnings []warning
+	store, tentative            *objectStore
+	logs                        *PodLogs
 	// listKinds are the typed List kinds seen, even empty ones: a SecretList with
 	// no items proves the namespace has no Secrets.
 	listKinds map[string]bool
+	// logBlocks counts cluster-info dump log blocks read from a stream.
+	logBlocks int
 	// layout gathers the evidence of each dump format, from member paths.
 	layout *layoutEvidence
+
+	// Walker goroutine only.
+	members map[string]bool
+	// objectFiles counts the files read as objects: more than one, outside
+	// any layout, makes a folder of manifests.
+	objectFiles int
+	links       []linkMember
+	nonObjects  []nonObjectFile
+	podLogFiles []podLogFile
+	troubleshootRecords
+}
+
+// linkMember is a link of the input, never followed.
+type linkMember struct {
+	name, target string
+	hard         bool
+	seq          int64
+}
+
+// nonObjectFile is a file whose content holds no JSON or YAML objects.
+type nonObjectFile struct {
+	name      string
+	tentative bool
+	seq       int64
 }
 
 type job struct {
-	doc  document
-	file string
-	seq  int64
-	// hintKind is the kind the file's path implies, for items with no kind.
-	hintKind string
+	doc       document
+	file      string
+	seq       int64
+	opts      decodeOptions
+	tentative bool
 }
 
 type result struct {
-	d    decoded
-	err  error
-	job  job
-	seqs int64
+	d   decoded
+	err error
+	job job
 }
 
 type warning struct {
@@ -174,13 +203,16 @@ type warning struct {
 func newLoadState(ctx context.Context, opts Options) *loadState {
 	return &loadState{
 		ctx: ctx, opts: opts,
-		jobs:      make(chan job, 256),
-		results:   make(chan result, 256),
-		done:      make(chan struct{}),
-		store:     newObjectStore(),
-		logs:      newPodLogs(),
-		listKinds: map[string]bool{},
-		layout:    newLayoutEvidence(),
+		jobs:                make(chan job, 256),
+		results:             make(chan result, 256),
+		done:                make(chan struct{}),
+		store:               newObjectStore(),
+		tentative:           newObjectStore(),
+		logs:                newPodLogs(),
+		listKinds:           map[string]bool{},
+		layout:              newLayoutEvidence(),
+		members:             map[string]bool{},
+		troubleshootRecords: newTroubleshootRecords(),
 	}
 }
 
@@ -194,10 +226,7 @@ func (l *loadState) start() {
 		go func() {
 			defer l.workers.Done()
 			for j := range l.jobs {
-				if j.doc.Kind == "" && j.hintKind != "" {
-					j.doc.Kind = j.hintKind
-				}
-				d, err := decodeDocument(j.doc)
+				d, err := decodeDocument(j.doc, j.opts)
 				j.doc.Raw = nil
 				l.results <- result{d: d, err: err, job: j}
 			}
@@ -220,15 +249,30 @@ func (l *loadState) finish() {
 
 // collect merges one decoded document; it runs on one goroutine.
 func (l *loadState) collect(r result) {
+	name := displayName(r.job.file)
 	if r.err != nil {
 		if errors.Is(r.err, errNoObject) {
 			return
 		}
-		l.warnAt(r.job.seq, fmt.Sprintf("%s: %s: %v; skipped", displayName(r.job.file), position(r.job.doc), r.err))
+		l.warnFor(r.job.tentative, r.job.seq, fmt.Sprintf("%s: %s: %v; skipped", name, position(r.job.doc), r.err))
 		return
 	}
+	if n := r.d.joinedBreaks; n > 0 {
+		l.warnFor(r.job.tentative, r.job.seq, fmt.Sprintf("%s: %s: %d %s inside JSON strings removed (the text was hard-wrapped, as when a dump is pasted from a terminal); the object was read", name, position(r.job.doc), n, plural(n, "line break", "line breaks")))
+	}
 	defaultNamespace(r.d.obj, r.d.kind, r.d.typed)
+	if r.job.tentative {
+		l.tentative.add(r.d, r.job.seq)
+		return
+	}
 	l.store.add(r.d, r.job.seq)
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // position names where a document starts, for warnings.
@@ -250,11 +294,17 @@ func (l *loadState) nextSeq() int64 {
 	return l.seq
 }
 
-func (l *loadState) warn(text string) { l.warnAt(l.nextSeq(), text) }
+func (l *loadState) warn(text string) { l.warnFor(false, l.nextSeq(), text) }
 
-func (l *loadState) warnAt(seq int64, text string) {
+// warnFor records a warning; a tentative one counts only if the files that
+// matched no layout turn out to be part of the dump.
+func (l *loadState) warnFor(tentative bool, seq int64, text string) {
 	l.mu.Lock()
-	l.warnings = append(l.warnings, warning{seq, text})
+	if tentative {
+		l.tentativeWarnings = append(l.tentativeWarnings, warning{seq, text})
+	} else {
+		l.warnings = append(l.warnings, warning{seq, text})
+	}
 	l.mu.Unlock()
 }
 
@@ -269,35 +319,46 @@ func (l *loadState) sortedWarnings() []string {
 
 // fileEvents forwards what a splitter finds in one file.
 type fileEvents struct {
-	l        *loadState
-	file     string
-	hintKind string
+	l    *loadState
+	file string
+	rt   route
 }
 
 func (e *fileEvents) document(d document) {
-	if d.ListKind != "" && d.ListKind != "List" {
-		e.l.mu.Lock()
-		e.l.listKinds[d.ListKind] = true
-		e.l.mu.Unlock()
-	}
 	select {
-	case e.l.jobs <- job{doc: d, file: e.file, seq: e.l.nextSeq(), hintKind: e.hintKind}:
+	case e.l.jobs <- job{doc: d, file: e.file, seq: e.l.nextSeq(), opts: e.rt.decode, tentative: e.rt.tentative}:
 	case <-e.l.ctx.Done():
 	}
 }
 
-func (e *fileEvents) logBlock(namespace, pod, container, text string, line int) {
-	e.l.logs.add(namespace, pod, container, false, text)
-	e.l.layout.note(formatClusterInfoStdout)
+func (e *fileEvents) list(kind string, _ int) {
+	if kind == "" || kind == "List" {
+		return
+	}
+	e.l.mu.Lock()
+	e.l.listKinds[kind] = true
+	e.l.mu.Unlock()
+	if e.rt.listFile && e.rt.format != "" {
+		e.l.layout.noteKind(e.rt.format, itemKind(kind), e.rt.namespace)
+		e.l.layout.confirm(e.rt.format)
+	}
 }
 
-func (e *fileEvents) skipped(line int, why string) {
-	e.l.warn(fmt.Sprintf("%s: %s", displayName(e.file), why))
+func (e *fileEvents) logBlock(namespace, pod, container, text string, _ int) {
+	e.l.logs.add(namespace, pod, container, false, text)
+	e.l.mu.Lock()
+	e.l.logBlocks++
+	e.l.mu.Unlock()
+}
+
+func (e *fileEvents) skipped(_ int, why string) {
+	e.l.warnFor(e.rt.tentative, e.l.nextSeq(), fmt.Sprintf("%s: %s", displayName(e.file), why))
 }
 
 // member reads one file of the input, routed by its path.
-func (l *loadState) member(name string, r *bufio.Reader) error {
-	rt := l.layout.route(name)
+func (l *loadState) member(name string, r *bufio.Reader, top bool) error {
+	l.members[name] = true
+	rt := l.layout.route(name, top)
 	switch rt.role {
 	case roleSkip:
 		return nil
@@ -306,17 +367,34 @@ func (l *loadState) member(name string, r *bufio.Reader) error {
 		if err != nil {
 			return err
 		}
+		if text == "" && rt.previous {
+			// oc adm inspect writes previous.log even for a container that never restarted.
+			return nil
+		}
+		if rt.format == FormatTroubleshootBundle {
+			// "<container>-previous.log" may also be a container named so: decided
+			// once the pod specs are read.
+			l.podLogFiles = append(l.podLogFiles, podLogFile{namespace: rt.namespace, pod: rt.pod, stem: rt.container, text: text})
+			return nil
+		}
 		l.logs.add(rt.namespace, rt.pod, rt.container, rt.previous, text)
 		return nil
 	case roleSpecial:
-		return rt.special(l, name, r)
+		return rt.special(l, name, r, rt)
 	}
-	return l.objects(name, r, rt.hintKind)
+	return l.objects(name, r, rt)
 }
 
-// objects splits a file into documents, JSON or YAML by its first byte.
-func (l *loadState) objects(name string, r *bufio.Reader, hintKind string) error {
-	ev := &fileEvents{l: l, file: name, hintKind: hintKind}
+// link records a link of the input; links are never followed (see settleLinks).
+func (l *loadState) link(name, target string, hard bool) {
+	l.links = append(l.links, linkMember{name: name, target: target, hard: hard, seq: l.nextSeq()})
+}
+
+// objects splits a file into documents, JSON or YAML by its first byte. A file
+// whose name says nothing (rt.sniff) is read only if it looks like objects.
+func (l *loadState) objects(name string, r *bufio.Reader, rt route) error {
+	l.objectFiles++
+	ev := &fileEvents{l: l, file: name, rt: rt}
 	limits := splitLimits{maxDocument: l.opts.Limits.MaxDocumentBytes}
 	first, err := firstByte(r)
 	if err == io.EOF {
@@ -325,15 +403,26 @@ func (l *loadState) objects(name string, r *bufio.Reader, hintKind string) error
 	if err != nil {
 		return err
 	}
-	var splitErr error
-	if first == '{' || first == '[' {
-		splitErr = splitJSON(r, ev, limits)
-	} else if isBinary(r) {
+	switch {
+	case first == '{' || first == '[':
+		return splitJSON(r, ev, limits)
+	case isBinary(r):
+		if rt.sniff {
+			l.nonObjects = append(l.nonObjects, nonObjectFile{name, rt.tentative, l.nextSeq()})
+			return nil
+		}
 		return fmt.Errorf("binary data, not JSON or YAML; skipped")
-	} else {
-		splitErr = splitYAML(r, ev, limits)
+	case rt.sniff && !looksLikeYAMLObjects(r):
+		l.nonObjects = append(l.nonObjects, nonObjectFile{name, rt.tentative, l.nextSeq()})
+		return nil
 	}
-	return splitErr
+	return splitYAML(r, ev, limits)
+}
+
+// readAsObjects reads bytes already taken from a file, and the rest of it, as objects.
+func (l *loadState) readAsObjects(name string, head []byte, rest io.Reader, rt route) error {
+	rt.role, rt.special = roleObjects, nil
+	return l.objects(name, bufio.NewReaderSize(io.MultiReader(bytes.NewReader(head), rest), 1<<20), rt)
 }
 
 // firstByte peeks past whitespace and a byte order mark.
@@ -374,29 +463,106 @@ func isBinary(r *bufio.Reader) bool {
 	return len(head) > 0 && bad*10 > len(head)
 }
 
-// readLog reads a container log, keeping its end when it is very long (the
-// lines nearest the failure).
-func readLog(r io.Reader) (string, error) {
-	const keep = 1 << 20
-	var buf []byte
-	chunk := make([]byte, 64<<10)
-	for {
-		n, err := r.Read(chunk)
-		buf = append(buf, chunk[:n]...)
-		if len(buf) > 2*keep {
-			buf = append(buf[:0], buf[len(buf)-keep:]...)
+// looksLikeYAMLObjects tells, from the start of a text file, whether it holds
+// Kubernetes objects in YAML (a line starting with apiVersion:, kind: or
+// items:) or cluster-info dump log blocks.
+func looksLikeYAMLObjects(r *bufio.Reader) bool {
+	head, _ := r.Peek(16 << 10)
+	for len(head) > 0 {
+		line := head
+		if i := bytes.IndexByte(head, '\n'); i >= 0 {
+			line, head = head[:i], head[i+1:]
+		} else {
+			head = nil
 		}
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return "", err
+		line = bytes.TrimPrefix(line, []byte("- "))
+		for _, p := range []string{"apiVersion:", "kind:", "items:", logStartPrefix} {
+			if bytes.HasPrefix(line, []byte(p)) {
+				return true
+			}
 		}
 	}
-	if len(buf) > keep {
-		buf = buf[len(buf)-keep:]
+	return false
+}
+
+// settle finishes what only the whole input decides: files that matched no
+// layout count unless the format is a layout one; the troubleshoot records
+// become objects; logs whose name was ambiguous are placed; links and files
+// holding no objects are named in warnings.
+func (l *loadState) settle(format Format) {
+	layout := isLayoutFormat(format)
+	if !layout {
+		for _, st := range l.tentative.objects() {
+			l.store.add(st.d, st.seq)
+		}
+		l.warnings = append(l.warnings, l.tentativeWarnings...)
 	}
-	return string(buf), nil
+	l.tentative, l.tentativeWarnings = nil, nil
+	if format == FormatTroubleshootBundle {
+		l.addTroubleshootSecrets()
+	}
+	l.placePodLogs()
+	l.settleLinks()
+	var skipped []string
+	var seq int64
+	for _, f := range l.nonObjects {
+		if layout && f.tentative {
+			continue
+		}
+		if seq == 0 {
+			seq = f.seq
+		}
+		skipped = append(skipped, f.name)
+	}
+	if len(skipped) > 0 {
+		l.warnFor(false, seq, fmt.Sprintf("%d %s no JSON or YAML objects and %s skipped: %s", len(skipped), plural(len(skipped), "file holds", "files hold"), plural(len(skipped), "was", "were"), joinLimited(skipped, 5)))
+	}
+}
+
+// settleLinks names the links of the input in warnings. A link to a file that
+// was read under its own path (troubleshoot's all-logs/ and .yaml twins) loses
+// nothing: those go in one summary line; any other link is named on its own.
+func (l *loadState) settleLinks() {
+	var twins []string
+	var seq int64
+	for _, lk := range l.links {
+		target := lk.target
+		if !lk.hard {
+			target = splitPathJoin(lk.name, lk.target)
+		}
+		if clean, ok := memberName(target); ok && l.members[clean] {
+			if seq == 0 {
+				seq = lk.seq
+			}
+			twins = append(twins, lk.name)
+			continue
+		}
+		l.warnFor(false, lk.seq, fmt.Sprintf("%s: link not followed (links never are), and its target is not in the input; skipped", lk.name))
+	}
+	if len(twins) > 0 {
+		l.warnFor(false, seq, fmt.Sprintf("%d %s not followed (links never are); each points to a file read under its own path: %s", len(twins), plural(len(twins), "link was", "links were"), joinLimited(twins, 3)))
+	}
+}
+
+// splitPathJoin resolves a symbolic link's target against the link's folder.
+func splitPathJoin(link, target string) string {
+	if len(target) > 0 && target[0] == '/' {
+		return target
+	}
+	dir := ""
+	if i := lastSlash(link); i >= 0 {
+		dir = link[:i+1]
+	}
+	return dir + target
+}
+
+func lastSlash(s string) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] == '/' {
+			return i
+		}
+	}
+	return -1
 }
 
 // buildClients loads the objects into client-go's fake clientset (typed kinds)
@@ -422,46 +588,3 @@ func buildClients(objects []*stored) (kubernetes.Interface, dynamic.Interface, e
 	dyn := newDumpDynamic(dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtimepkg.NewScheme(), listKinds, custom...), listKinds)
 	return client, dyn, nil
 }
-
-// PodLogs holds the container logs a dump carried.
-type PodLogs struct {
-	mu   sync.Mutex
-	logs map[logKey]string
-}
-
-type logKey struct {
-	Namespace, Pod, Container string
-	Previous                  bool
-}
-
-func newPodLogs() *PodLogs { return &PodLogs{logs: map[logKey]string{}} }
-
-func (p *PodLogs) add(namespace, pod, container string, previous bool, text string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	k := logKey{namespace, pod, container, previous}
-	if have, ok := p.logs[k]; ok && len(have) >= len(text) {
-		return
-	}
-	p.logs[k] = text
-}
-
-func (p *PodLogs) count() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return len(p.logs)
-}
-
-// Log implements analyzer.PodLogs.
-func (p *PodLogs) Log(namespace, pod, container string, previous bool) (string, bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	text, ok := p.logs[logKey{namespace, pod, container, previous}]
-	return text, ok
-}
-
-// Count returns how many container logs the dump held.
-func (p *PodLogs) Count() int { return p.count() }
-
-var _ = strings.TrimSpace
-var _ = time.Now

@@ -31,6 +31,8 @@ type streamEvents interface {
 	logBlock(namespace, pod, container, text string, line int)
 	// skipped reports bytes that could not be read as documents.
 	skipped(line int, why string)
+	// list reports a typed List (kind "PodList", ...), even an empty one.
+	list(kind string, line int)
 }
 
 // limits of the splitter; a document over maxDocument is skipped with a warning.
@@ -100,13 +102,32 @@ func (lr *lineReader) readLine(max int) ([]byte, bool, error) {
 // items it hands out one by one as they complete (so a 300 MB List never sits
 // whole in memory), bare arrays of objects, and cluster-info dump log blocks
 // between values. It only tracks strings and brackets: a damaged object is
-// handed out as it is and fails later, in the decoder, with its line.
+// handed out as it is and fails later, in the decoder, with its line. A value
+// cut off in the middle of a concatenated stream is detected where the next
+// top-level value or log block starts (see atBoundary), so that one damaged
+// object never swallows the rest of the stream.
 type jsonSplitter struct {
 	r      *bufio.Reader
 	events streamEvents
 	limits splitLimits
 	line   int // current line, 1-based
+	layout streamLayout
 }
+
+// streamLayout is how the stream's values are printed, found from the first
+// one; it decides which line starts can only be a new top-level value.
+type streamLayout int
+
+const (
+	layoutUnknown  streamLayout = iota
+	layoutIndented              // json.MarshalIndent: nested lines are indented
+	layoutFlat                  // pretty-printed, indentation lost (pasted from a terminal)
+	layoutLines                 // one compact value per line
+)
+
+// errBoundary means a new top-level value (or a log block) starts inside the
+// value being read: that value is cut off, and reading goes on from there.
+var errBoundary = errors.New("a new top-level value starts inside this one")
 
 func splitJSON(r *bufio.Reader, ev streamEvents, limits splitLimits) error {
 	s := &jsonSplitter{r: r, events: ev, limits: limits, line: 1}
@@ -216,13 +237,76 @@ type valueScanner struct {
 	escape   bool
 }
 
+// noteLayout decides the stream's layout from the first top-level value, whose
+// opening byte has just been read.
+func (s *jsonSplitter) noteLayout() {
+	if s.layout != layoutUnknown {
+		return
+	}
+	b, _ := s.r.Peek(64)
+	b = bytes.TrimLeft(b, " \t\r")
+	switch {
+	case len(b) == 0:
+	case b[0] != '\n':
+		s.layout = layoutLines
+	case len(b) > 1 && (b[1] == ' ' || b[1] == '\t'):
+		s.layout = layoutIndented
+	default:
+		s.layout = layoutFlat
+	}
+}
+
+// atBoundary reports whether the line about to be read can only start a new
+// top-level value or a log block, so that a value still open there was cut off.
+// Indented output puts "{" at column 0 only for top-level values; output whose
+// indentation was lost still starts each List with "{" and a line
+// `"kind": "...List"`, which no nested object of a dump has.
+func (s *jsonSplitter) atBoundary() bool {
+	if b, _ := s.r.Peek(1); len(b) == 0 || (b[0] != '{' && b[0] != '[' && b[0] != logStartPrefix[0]) {
+		return false // the common case, decided without a longer look
+	}
+	b, _ := s.r.Peek(160)
+	if bytes.HasPrefix(b, []byte(logStartPrefix)) {
+		return true
+	}
+	if len(b) == 0 || (b[0] != '{' && !(s.layout == layoutLines && b[0] == '[')) {
+		return false
+	}
+	if s.layout == layoutLines {
+		return true
+	}
+	rest := bytes.TrimLeft(b[1:], " \t\r")
+	if len(rest) == 0 || rest[0] != '\n' {
+		return false
+	}
+	if s.layout == layoutIndented {
+		return true
+	}
+	rest = bytes.TrimLeft(rest[1:], " \t\r")
+	const kindKey = `"kind":`
+	if !bytes.HasPrefix(rest, []byte(kindKey)) {
+		return false
+	}
+	rest = bytes.TrimLeft(rest[len(kindKey):], " ")
+	if len(rest) < 2 || rest[0] != '"' {
+		return false
+	}
+	end := bytes.IndexByte(rest[1:], '"')
+	return end > 0 && bytes.HasSuffix(rest[1:1+end], []byte("List"))
+}
+
 // topValue reads one top-level value. Objects with an "items" array are Lists:
 // each item is handed out when it completes. Arrays are bare lists.
 func (s *jsonSplitter) topValue() error {
 	first, _ := s.r.ReadByte()
 	startLine := s.line
+	s.noteLayout()
 	if first == '[' {
-		return s.arrayItems(startLine, "", "", "")
+		err := s.items(startLine, "", "", s.events.document)
+		if err == errBoundary {
+			return nil
+		}
+		return err
 	}
 	// Read the object's top-level keys one by one.
 	var top bytes.Buffer // the object without its items
@@ -230,9 +314,22 @@ func (s *jsonSplitter) topValue() error {
 	var kind, apiVersion string
 	var pending []document // items without kind, waiting for the List's kind
 	sawItems := false
+	// endList hands out the items kept for the List's kind, once it is known
+	// or the List ends early.
+	endList := func() {
+		s.events.list(kind, startLine)
+		for _, d := range pending {
+			d.ListKind, d.Kind, d.APIVersion = kind, itemKind(kind), apiVersion
+			s.events.document(d)
+		}
+		pending = nil
+	}
 	for {
 		c, err := s.skipSpace()
 		if err != nil {
+			if sawItems {
+				endList()
+			}
 			return s.truncated(startLine, err)
 		}
 		if c == '}' {
@@ -246,24 +343,31 @@ func (s *jsonSplitter) topValue() error {
 			continue
 		}
 		if c != '"' {
-			// Not a key where a key must be: hand out the rest as a damaged value.
-			return s.damaged(startLine, &top)
+			// Not a key where a key must be: skip the rest as a damaged value.
+			if sawItems {
+				endList()
+			}
+			return s.damaged(startLine)
 		}
 		key, err := s.readString()
-		if err != nil {
-			return s.truncated(startLine, err)
+		if err == nil {
+			c, err = s.skipSpace()
+			if err == nil && c != ':' {
+				if sawItems {
+					endList()
+				}
+				return s.damaged(startLine)
+			}
 		}
-		c, err = s.skipSpace()
-		if err != nil {
-			return s.truncated(startLine, err)
+		if err == nil {
+			s.r.ReadByte()
+			c, err = s.skipSpace()
 		}
-		if c != ':' {
-			return s.damaged(startLine, &top)
-		}
-		s.r.ReadByte()
-		c, err = s.skipSpace()
 		if err != nil {
-			return s.truncated(startLine, err)
+			if sawItems {
+				endList()
+			}
+			return s.cutOff(startLine, err)
 		}
 		if key == `"items"` && c == '[' {
 			s.r.ReadByte()
@@ -277,6 +381,10 @@ func (s *jsonSplitter) topValue() error {
 				s.events.document(d)
 			})
 			if err != nil {
+				endList()
+				if err == errBoundary {
+					return nil
+				}
 				return err
 			}
 			if top.Len() > 1 && top.Bytes()[top.Len()-1] != ',' && top.Bytes()[top.Len()-1] != '{' {
@@ -286,12 +394,20 @@ func (s *jsonSplitter) topValue() error {
 			continue
 		}
 		val, err := s.readValue(c)
+		if err == nil && key == `"items"` && string(val) == "null" {
+			// An empty List as troubleshoot writes it.
+			sawItems = true
+			continue
+		}
 		if err != nil {
+			if sawItems {
+				endList()
+			}
 			if err == errDocumentTooLarge {
 				s.events.skipped(startLine, fmt.Sprintf("line %d: object larger than %d bytes; skipped", startLine, s.limits.maxDocument))
 				return s.skipRest(1)
 			}
-			return s.truncated(startLine, err)
+			return s.cutOff(startLine, err)
 		}
 		switch key {
 		case `"kind"`:
@@ -311,10 +427,7 @@ func (s *jsonSplitter) topValue() error {
 		s.events.document(document{Raw: top.Bytes(), Kind: kind, APIVersion: apiVersion, Line: startLine, Index: -1})
 		return nil
 	}
-	for _, d := range pending {
-		d.ListKind, d.Kind, d.APIVersion = kind, itemKind(kind), apiVersion
-		s.events.document(d)
-	}
+	endList()
 	return nil
 }
 
@@ -343,16 +456,18 @@ func (s *jsonSplitter) items(listLine int, listKind, listAPI string, emit func(d
 		}
 		line := s.line
 		val, err := s.readValue(c)
-		if err == errDocumentTooLarge {
+		switch {
+		case err == errDocumentTooLarge:
 			s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s is larger than %d bytes; skipped", line, i, orList(listKind), s.limits.maxDocument))
 			i++
 			continue
-		}
-		if err != nil {
-			if len(val) > 0 {
-				s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s is cut off at the end of the input; skipped", line, i, orList(listKind)))
-				return io.EOF
-			}
+		case err == errBoundary:
+			s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s is cut off: a new top-level object starts at line %d; lines %d-%d were skipped", line, i, orList(listKind), s.line, line, s.line-1))
+			return errBoundary
+		case err != nil && len(val) > 0:
+			s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s is cut off at the end of the input; skipped", line, i, orList(listKind)))
+			return io.EOF
+		case err != nil:
 			return s.truncated(listLine, err)
 		}
 		if bytes.Equal(val, []byte("null")) {
@@ -374,11 +489,6 @@ func orList(kind string) string {
 	return kind
 }
 
-// arrayItems reads a bare top-level array (old troubleshoot bundles).
-func (s *jsonSplitter) arrayItems(line int, listKind, listAPI, _ string) error {
-	return s.items(line, listKind, listAPI, s.events.document)
-}
-
 // readString reads a JSON string starting at the current '"', returning it quoted.
 func (s *jsonSplitter) readString() (string, error) {
 	val, err := s.readValue('"')
@@ -387,7 +497,8 @@ func (s *jsonSplitter) readString() (string, error) {
 
 // readValue reads one complete JSON value starting with byte c (not consumed).
 // Strings may hold raw line breaks (terminals hard-wrap long lines when a dump is
-// pasted); they are kept, and the decoder reports the damage with a line number.
+// pasted); they are kept, and the decoder repairs or reports the damage. At each
+// line break inside the value, atBoundary decides whether the value was cut off.
 func (s *jsonSplitter) readValue(c byte) ([]byte, error) {
 	var out []byte
 	var sc valueScanner
@@ -410,70 +521,72 @@ func (s *jsonSplitter) readValue(c byte) ([]byte, error) {
 			}
 		}
 	}
+	tooLarge := false
 	for {
-		buf, err := s.r.Peek(s.r.Buffered())
+		buf, err := s.r.Peek(max(s.r.Buffered(), 1))
 		if len(buf) == 0 {
-			if _, err = s.r.Peek(1); err != nil {
-				return out, err
+			if err == nil {
+				err = io.ErrUnexpectedEOF
 			}
-			continue
+			return out, err
 		}
 		n, done := sc.feed(buf)
+		newline := n > 0 && buf[n-1] == '\n'
 		s.line += bytes.Count(buf[:n], []byte{'\n'})
-		out = append(out, buf[:n]...)
+		if !tooLarge {
+			out = append(out, buf[:n]...)
+		}
 		s.r.Discard(n)
 		if done {
+			if tooLarge {
+				return nil, errDocumentTooLarge
+			}
 			return out, nil
 		}
-		if int64(len(out)) > s.limits.maxDocument {
-			// Consume the rest of this value without keeping it.
-			for !done {
-				buf, err := s.r.Peek(max(s.r.Buffered(), 1))
-				if len(buf) == 0 {
-					return nil, err
-				}
-				n, done = sc.feed(buf)
-				s.line += bytes.Count(buf[:n], []byte{'\n'})
-				s.r.Discard(n)
-			}
-			return nil, errDocumentTooLarge
+		if newline && s.atBoundary() {
+			return out, errBoundary
 		}
-		if err != nil {
-			return out, err
+		if !tooLarge && int64(len(out)) > s.limits.maxDocument {
+			// Consume the rest of this value without keeping it.
+			tooLarge, out = true, nil
 		}
 	}
 }
 
-// feed scans buf and returns how many bytes belong to the value and whether it ended.
+// feed scans buf and returns how many bytes belong to the value and whether it
+// ended. It also stops after a line break that may start a new top-level value
+// (the next byte is '{', '[' or '=', or not yet buffered), so that the caller
+// can look at that line; other line breaks are scanned through.
 func (sc *valueScanner) feed(buf []byte) (int, bool) {
 	for i := 0; i < len(buf); i++ {
 		if sc.inString {
-			// Jump to the next quote or backslash.
-			j := bytes.IndexAny(buf[i:], "\"\\")
+			if sc.escape {
+				sc.escape = false
+				if buf[i] == '\n' && mayStartValue(buf, i) {
+					return i + 1, false
+				}
+				continue
+			}
+			// Jump to the next quote, backslash or line break.
+			j := bytes.IndexAny(buf[i:], "\"\\\n")
 			if j < 0 {
 				return len(buf), false
 			}
 			i += j
-			if sc.escape {
-				sc.escape = false
-				continue
-			}
-			if buf[i] == '\\' {
-				if i+1 < len(buf) {
-					i++ // skip the escaped byte
-				} else {
-					sc.escape = true
+			switch buf[i] {
+			case '\n':
+				if mayStartValue(buf, i) {
+					return i + 1, false
 				}
+				continue
+			case '\\':
+				sc.escape = true
 				continue
 			}
 			sc.inString = false
 			if sc.depth == 0 {
 				return i + 1, true
 			}
-			continue
-		}
-		if sc.escape {
-			sc.escape = false
 			continue
 		}
 		switch buf[i] {
@@ -486,9 +599,23 @@ func (sc *valueScanner) feed(buf []byte) (int, bool) {
 			if sc.depth <= 0 {
 				return i + 1, true
 			}
+		case '\n':
+			if mayStartValue(buf, i) {
+				return i + 1, false
+			}
 		}
 	}
 	return len(buf), false
+}
+
+// mayStartValue tells whether the line after the break at buf[i] may start a
+// top-level value or a log block.
+func mayStartValue(buf []byte, i int) bool {
+	if i+1 >= len(buf) {
+		return true
+	}
+	c := buf[i+1]
+	return c == '{' || c == '[' || c == logStartPrefix[0]
 }
 
 // truncated reports an input that ended inside a value.
@@ -500,13 +627,26 @@ func (s *jsonSplitter) truncated(line int, err error) error {
 	return err
 }
 
-// damaged skips the rest of a top-level object whose structure is broken.
-func (s *jsonSplitter) damaged(line int, _ *bytes.Buffer) error {
-	s.events.skipped(line, fmt.Sprintf("line %d: the object that starts here is not valid JSON (near line %d); it was skipped", line, s.line))
-	return s.skipRest(1)
+// cutOff reports a top-level object that ended early: at the end of the input,
+// or where a new top-level value starts (reading goes on from there).
+func (s *jsonSplitter) cutOff(line int, err error) error {
+	if err == errBoundary {
+		s.events.skipped(line, fmt.Sprintf("line %d: the object that starts here is cut off: a new top-level object starts at line %d; lines %d-%d were skipped", line, s.line, line, s.line-1))
+		return nil
+	}
+	return s.truncated(line, err)
 }
 
-// skipRest consumes the rest of a value at the given depth.
+// damaged skips the rest of a top-level object whose structure is broken.
+func (s *jsonSplitter) damaged(line int) error {
+	near := s.line
+	err := s.skipRest(1)
+	s.events.skipped(line, fmt.Sprintf("line %d: the object that starts here is not valid JSON (near line %d); lines %d-%d were skipped", line, near, line, max(line, s.line-1)))
+	return err
+}
+
+// skipRest consumes the rest of a value at the given depth, stopping early
+// where a new top-level value starts.
 func (s *jsonSplitter) skipRest(depth int) error {
 	sc := valueScanner{depth: depth}
 	for {
@@ -518,9 +658,10 @@ func (s *jsonSplitter) skipRest(depth int) error {
 			return err
 		}
 		n, done := sc.feed(buf)
+		newline := n > 0 && buf[n-1] == '\n'
 		s.line += bytes.Count(buf[:n], []byte{'\n'})
 		s.r.Discard(n)
-		if done {
+		if done || (newline && s.atBoundary()) {
 			return nil
 		}
 	}
@@ -693,6 +834,11 @@ func (s *yamlSplitter) line(line []byte) {
 		s.docLine = s.lr.line
 	}
 	col := indentOf(trimmed)
+	if !blank && col == 0 && trimmed[0] == '-' && (len(trimmed) == 1 || trimmed[1] == ' ') && s.doc.Len() == 0 && s.item.Len() == 0 && !s.inItems {
+		// A document that is a bare sequence of objects (troubleshoot's
+		// custom-resources/*.yaml): each element is an item.
+		s.inItems, s.isList, s.itemCol = true, true, -1
+	}
 	if !blank && col == 0 && trimmed[0] != '-' {
 		// A top-level key ends an items block.
 		if s.inItems {
@@ -790,6 +936,9 @@ func (s *yamlSplitter) flushDoc() {
 		s.flushItem()
 	}
 	if s.isList {
+		if s.kind != "" {
+			s.events.list(s.kind, s.docLine)
+		}
 		for _, d := range s.pending {
 			d.ListKind = s.kind
 			if d.Kind == "" {

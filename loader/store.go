@@ -95,15 +95,25 @@ func (s *objectStore) objects() []*stored {
 	return out
 }
 
-// counts returns the number of objects of each kind.
+// counts returns the number of objects of each kind. A custom resource whose
+// kind is also a built-in one (Longhorn's Node) is counted as Kind.group.
 func (s *objectStore) counts() map[string]int {
 	counts := map[string]int{}
 	for _, st := range s.order {
 		if !st.dropped {
-			counts[st.d.kind]++
+			counts[countKey(st.d)]++
 		}
 	}
 	return counts
+}
+
+func countKey(d decoded) string {
+	if !d.typed && d.gvk.Group != "" {
+		if _, builtin := knownKinds()[d.kind]; builtin {
+			return d.kind + "." + d.gvk.Group
+		}
+	}
+	return d.kind
 }
 
 // clusterScoped lists the built-in kinds that live outside namespaces; a

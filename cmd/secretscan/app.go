@@ -74,6 +74,10 @@ evidence Kubernetes printed and the fix.`,
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 	}
-	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintf(c.App.Writer, "secretscan %s\n", c.App.Version) }
 	return app
+}
+
+// urfave/cli keeps its version printer in a global: set it once, not per app.
+func init() {
+	cli.VersionPrinter = func(c *cli.Context) { fmt.Fprintf(c.App.Writer, "secretscan %s\n", c.App.Version) }
 }

@@ -159,7 +159,8 @@ func How(s *corev1.Secret) string { return s.Annotations[ValuesAnnotation] }
 // KeysKnown reports whether the Secret's key names are all known, so that a key
 // absent from it is really absent.
 func KeysKnown(s *corev1.Secret) bool {
-	return How(s) != ValuesExistenceOnly
+	h := How(s)
+	return h != ValuesExistenceOnly && h != ValuesRegistriesOnly
 }
 
 // KnownMissingKey reports whether the source recorded key as absent from the Secret.
