@@ -44,16 +44,31 @@ func Analyze(ctx context.Context, c Cluster) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the cluster: %w", err)
 	}
-	p := newPass(ctx, c, idx)
-	for _, check := range Checks {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
+	p := &pass{ctx: ctx, cluster: c, idx: idx, gaps: map[string]*coverageGap{}}
+	// Workloads are judged one namespace at a time: a workload, its pods, its
+	// controllers and their events all live in one namespace.
+	var findings []Finding
+	streams := newWorkloadStreams(ctx, c, idx)
+	for {
+		ns, ok := streams.next()
+		if !ok {
+			break
 		}
-		check.Run(p)
+		p.namespace = ns
+		p.workloads = buildWorkloads(idx)
+		p.observations = observeAll(p)
+		for _, check := range Checks {
+			check.Run(p)
+		}
+		p.noteEventGap()
+		findings = append(findings, p.dropIgnored(consolidate(p.findings))...)
+		p.findings = nil
 	}
-	p.noteEventGap()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	p.reportCoverageGaps()
-	findings := p.dropIgnored(consolidate(p.findings))
+	findings = append(findings, consolidate(p.findings)...)
 	SortFindings(findings)
 	return &Result{Findings: findings, Warnings: idx.warnings}, nil
 }
@@ -63,6 +78,7 @@ type pass struct {
 	ctx       context.Context
 	cluster   Cluster
 	idx       *index
+	namespace string // the namespace whose workloads are being judged
 	workloads *workloadSet
 	// observations holds what events, statuses and logs said, per workload.
 	observations map[*workload][]observation
@@ -73,13 +89,6 @@ type pass struct {
 	// rbacPolicy and producers are built on first use.
 	rbacPolicy *rbac.Policy
 	producers  *producerIndex
-}
-
-func newPass(ctx context.Context, c Cluster, idx *index) *pass {
-	p := &pass{ctx: ctx, cluster: c, idx: idx, gaps: map[string]*coverageGap{}}
-	p.workloads = buildWorkloads(idx)
-	p.observations = observeAll(p)
-	return p
 }
 
 // report records a finding, filling its severity from the registry when unset.

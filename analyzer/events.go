@@ -74,42 +74,47 @@ func oneLine(s string) string {
 // eventIndex finds the events about an object: by its UID first, then by kind,
 // namespace and name (events of recreated objects, dumps that lost UIDs).
 type eventIndex struct {
-	byUID map[types.UID][]*event
-	byKey map[objectKey][]*event
-	all   []*event
+	byUID       map[types.UID][]*event
+	byKey       map[objectKey][]*event
+	byNamespace map[string][]*event
+	seen        map[types.UID]bool
 }
 
-func newEventIndex(core []corev1.Event, modern []eventsv1.Event) *eventIndex {
-	idx := &eventIndex{byUID: map[types.UID][]*event{}, byKey: map[objectKey][]*event{}}
-	seen := map[types.UID]bool{}
-	add := func(e *event) {
-		if e.UID != "" {
-			// The same Event is served by both APIs on a live cluster.
-			if seen[e.UID] {
-				return
-			}
-			seen[e.UID] = true
+func newEventIndex() *eventIndex {
+	return &eventIndex{byUID: map[types.UID][]*event{}, byKey: map[objectKey][]*event{}, byNamespace: map[string][]*event{}, seen: map[types.UID]bool{}}
+}
+
+// add indexes one event. Routine events that say nothing about a failure
+// (Normal events about pods: Scheduled, Pulled, Started...) are classified and
+// dropped: they are most of a cluster's events and no check quotes them.
+func (idx *eventIndex) add(e *event) {
+	if e.UID != "" {
+		// The same Event is served by both APIs on a live cluster.
+		if idx.seen[e.UID] {
+			return
 		}
-		e.Signals = messages.Classify(e.Message)
-		idx.all = append(idx.all, e)
-		if e.ObjectUID != "" {
-			idx.byUID[e.ObjectUID] = append(idx.byUID[e.ObjectUID], e)
-		}
-		idx.byKey[e.Object] = append(idx.byKey[e.Object], e)
+		idx.seen[e.UID] = true
 	}
-	for i := range core {
-		add(fromCoreEvent(&core[i]))
+	e.Signals = messages.Classify(e.Message)
+	if len(e.Signals) == 0 && e.Type == "Normal" && e.Object.Kind == "Pod" {
+		return
 	}
-	for i := range modern {
-		add(fromModernEvent(&modern[i]))
+	idx.byNamespace[e.Object.Namespace] = append(idx.byNamespace[e.Object.Namespace], e)
+	if e.ObjectUID != "" {
+		idx.byUID[e.ObjectUID] = append(idx.byUID[e.ObjectUID], e)
 	}
+	idx.byKey[e.Object] = append(idx.byKey[e.Object], e)
+}
+
+// finish sorts each object's events newest first.
+func (idx *eventIndex) finish() {
 	for _, list := range idx.byUID {
 		sortEventsNewestFirst(list)
 	}
 	for _, list := range idx.byKey {
 		sortEventsNewestFirst(list)
 	}
-	return idx
+	idx.seen = nil
 }
 
 func fromCoreEvent(ev *corev1.Event) *event {

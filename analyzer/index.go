@@ -31,15 +31,23 @@ type nsName struct{ Namespace, Name string }
 
 // index holds every object the checks need, each kind listed once per run and
 // looked up by name or UID afterwards (never a loop over pods x events).
+//
+// Secrets, ServiceAccounts, RBAC objects and events are indexed for the whole
+// cluster first. Pods and their controllers, the bulk of a dump, are then read
+// one namespace at a time (see workloadStreams): only one namespace's pods sit
+// decoded in memory at once.
 type index struct {
-	pods            []*corev1.Pod
-	replicaSets     map[nsName]*appsv1.ReplicaSet
-	deployments     map[nsName]*appsv1.Deployment
-	statefulSets    map[nsName]*appsv1.StatefulSet
-	daemonSets      map[nsName]*appsv1.DaemonSet
-	jobs            map[nsName]*batchv1.Job
-	cronJobs        map[nsName]*batchv1.CronJob
-	rcs             map[nsName]*corev1.ReplicationController
+	// The current namespace group's workload objects.
+	pods         []*corev1.Pod
+	replicaSets  map[nsName]*appsv1.ReplicaSet
+	deployments  map[nsName]*appsv1.Deployment
+	statefulSets map[nsName]*appsv1.StatefulSet
+	daemonSets   map[nsName]*appsv1.DaemonSet
+	jobs         map[nsName]*batchv1.Job
+	cronJobs     map[nsName]*batchv1.CronJob
+	rcs          map[nsName]*corev1.ReplicationController
+
+	// Cluster-wide.
 	secrets         map[nsName]*corev1.Secret
 	secretNamespace map[string][]string // Secret name -> namespaces holding one, sorted
 	secretNames     map[string][]string // namespace -> Secret names, sorted
@@ -58,19 +66,31 @@ type index struct {
 	warnings   []string
 }
 
-// listAll pages through a typed list call; a fake clientset answers in one page.
-func listAll[T any, L interface{ GetContinue() string }](ctx context.Context, call func(context.Context, metav1.ListOptions) (L, error), items func(L) []T) ([]T, error) {
-	var all []T
+// listAll pages through a typed list call and returns every item, by pointer
+// into the pages.
+func listAll[T any, L interface{ GetContinue() string }](ctx context.Context, call func(context.Context, metav1.ListOptions) (L, error), items func(L) []T) ([]*T, error) {
+	var all []*T
+	err := eachPage(ctx, call, func(page L) {
+		list := items(page)
+		for i := range list {
+			all = append(all, &list[i])
+		}
+	})
+	return all, err
+}
+
+// eachPage calls fn with every page of a typed list call, 500 items at a time.
+func eachPage[L interface{ GetContinue() string }](ctx context.Context, call func(context.Context, metav1.ListOptions) (L, error), fn func(L)) error {
 	opts := metav1.ListOptions{Limit: 500}
 	for {
 		page, err := call(ctx, opts)
 		if err != nil {
-			return all, err
+			return err
 		}
-		all = append(all, items(page)...)
+		fn(page)
 		next := page.GetContinue()
 		if next == "" || ctx.Err() != nil {
-			return all, ctx.Err()
+			return ctx.Err()
 		}
 		opts.Continue = next
 	}
@@ -80,67 +100,37 @@ func listAll[T any, L interface{ GetContinue() string }](ctx context.Context, ca
 func byName[T any, P interface {
 	*T
 	metav1.Object
-}](items []T) map[nsName]*T {
+}](items []*T) map[nsName]*T {
 	m := make(map[nsName]*T, len(items))
-	for i := range items {
-		p := P(&items[i])
-		m[nsName{p.GetNamespace(), p.GetName()}] = &items[i]
+	for _, item := range items {
+		p := P(item)
+		m[nsName{p.GetNamespace(), p.GetName()}] = item
 	}
 	return m
 }
 
-// buildIndex lists each kind once. A failed list is recorded, not fatal: the
-// checks that need the kind then treat it as not collected.
+// recordFailure notes a kind the client could not list.
+func (idx *index) recordFailure(ctx context.Context, kind string, err error) {
+	if err == nil || ctx.Err() != nil {
+		return
+	}
+	reason := err.Error()
+	if apierrors.IsForbidden(err) {
+		reason = "listing was forbidden"
+	}
+	idx.listFailed[kind] = reason
+	idx.warnings = append(idx.warnings, fmt.Sprintf("listing %ss failed: %v", kind, err))
+}
+
+// buildIndex lists the cluster-wide kinds once. A failed list is recorded, not
+// fatal: the checks that need the kind then treat it as not collected.
 func buildIndex(ctx context.Context, c Cluster) (*index, error) {
 	idx := &index{listFailed: map[string]string{}, secretNamespace: map[string][]string{}, secretNames: map[string][]string{}}
-	core, apps, batch, rbac := c.Client.CoreV1(), c.Client.AppsV1(), c.Client.BatchV1(), c.Client.RbacV1()
-	failed := func(kind string, err error) {
-		if err == nil || ctx.Err() != nil {
-			return
-		}
-		reason := err.Error()
-		if apierrors.IsForbidden(err) {
-			reason = "listing was forbidden"
-		}
-		idx.listFailed[kind] = reason
-		idx.warnings = append(idx.warnings, fmt.Sprintf("listing %ss failed: %v", kind, err))
-	}
-
-	pods, err := listAll(ctx, core.Pods("").List, func(l *corev1.PodList) []corev1.Pod { return l.Items })
-	failed("Pod", err)
-	idx.pods = pointers(pods)
-	sort.Slice(idx.pods, func(i, j int) bool {
-		a, b := idx.pods[i], idx.pods[j]
-		if a.Namespace != b.Namespace {
-			return a.Namespace < b.Namespace
-		}
-		return a.Name < b.Name
-	})
-
-	rss, err := listAll(ctx, apps.ReplicaSets("").List, func(l *appsv1.ReplicaSetList) []appsv1.ReplicaSet { return l.Items })
-	failed("ReplicaSet", err)
-	idx.replicaSets = byName(rss)
-	deps, err := listAll(ctx, apps.Deployments("").List, func(l *appsv1.DeploymentList) []appsv1.Deployment { return l.Items })
-	failed("Deployment", err)
-	idx.deployments = byName(deps)
-	stss, err := listAll(ctx, apps.StatefulSets("").List, func(l *appsv1.StatefulSetList) []appsv1.StatefulSet { return l.Items })
-	failed("StatefulSet", err)
-	idx.statefulSets = byName(stss)
-	dss, err := listAll(ctx, apps.DaemonSets("").List, func(l *appsv1.DaemonSetList) []appsv1.DaemonSet { return l.Items })
-	failed("DaemonSet", err)
-	idx.daemonSets = byName(dss)
-	jobs, err := listAll(ctx, batch.Jobs("").List, func(l *batchv1.JobList) []batchv1.Job { return l.Items })
-	failed("Job", err)
-	idx.jobs = byName(jobs)
-	cjs, err := listAll(ctx, batch.CronJobs("").List, func(l *batchv1.CronJobList) []batchv1.CronJob { return l.Items })
-	failed("CronJob", err)
-	idx.cronJobs = byName(cjs)
-	rcs, err := listAll(ctx, core.ReplicationControllers("").List, func(l *corev1.ReplicationControllerList) []corev1.ReplicationController { return l.Items })
-	failed("ReplicationController", err)
-	idx.rcs = byName(rcs)
+	idx.resetWorkloads()
+	core, rbac := c.Client.CoreV1(), c.Client.RbacV1()
 
 	secrets, err := listAll(ctx, core.Secrets("").List, func(l *corev1.SecretList) []corev1.Secret { return l.Items })
-	failed("Secret", err)
+	idx.recordFailure(ctx, "Secret", err)
 	idx.secrets = byName(secrets)
 	for _, s := range secrets {
 		idx.secretNamespace[s.Name] = append(idx.secretNamespace[s.Name], s.Namespace)
@@ -153,26 +143,63 @@ func buildIndex(ctx context.Context, c Cluster) (*index, error) {
 		sort.Strings(names)
 	}
 	sas, err := listAll(ctx, core.ServiceAccounts("").List, func(l *corev1.ServiceAccountList) []corev1.ServiceAccount { return l.Items })
-	failed("ServiceAccount", err)
+	idx.recordFailure(ctx, "ServiceAccount", err)
 	idx.serviceAccounts = byName(sas)
 
-	idx.roles, err = listAll(ctx, rbac.Roles("").List, func(l *rbacv1.RoleList) []rbacv1.Role { return l.Items })
-	failed("Role", err)
-	idx.clusterRoles, err = listAll(ctx, rbac.ClusterRoles().List, func(l *rbacv1.ClusterRoleList) []rbacv1.ClusterRole { return l.Items })
-	failed("ClusterRole", err)
-	idx.roleBindings, err = listAll(ctx, rbac.RoleBindings("").List, func(l *rbacv1.RoleBindingList) []rbacv1.RoleBinding { return l.Items })
-	failed("RoleBinding", err)
-	idx.clusterRoleBindings, err = listAll(ctx, rbac.ClusterRoleBindings().List, func(l *rbacv1.ClusterRoleBindingList) []rbacv1.ClusterRoleBinding { return l.Items })
-	failed("ClusterRoleBinding", err)
+	rolesList, err := listAll(ctx, rbac.Roles("").List, func(l *rbacv1.RoleList) []rbacv1.Role { return l.Items })
+	idx.recordFailure(ctx, "Role", err)
+	idx.roles = values(rolesList)
+	clusterRolesList, err := listAll(ctx, rbac.ClusterRoles().List, func(l *rbacv1.ClusterRoleList) []rbacv1.ClusterRole { return l.Items })
+	idx.recordFailure(ctx, "ClusterRole", err)
+	idx.clusterRoles = values(clusterRolesList)
+	roleBindingsList, err := listAll(ctx, rbac.RoleBindings("").List, func(l *rbacv1.RoleBindingList) []rbacv1.RoleBinding { return l.Items })
+	idx.recordFailure(ctx, "RoleBinding", err)
+	idx.roleBindings = values(roleBindingsList)
+	clusterRoleBindingsList, err := listAll(ctx, rbac.ClusterRoleBindings().List, func(l *rbacv1.ClusterRoleBindingList) []rbacv1.ClusterRoleBinding { return l.Items })
+	idx.recordFailure(ctx, "ClusterRoleBinding", err)
+	idx.clusterRoleBindings = values(clusterRoleBindingsList)
 
-	coreEvents, err := listAll(ctx, core.Events("").List, func(l *corev1.EventList) []corev1.Event { return l.Items })
-	failed("Event", err)
-	newEvents, err := listAll(ctx, c.Client.EventsV1().Events("").List, func(l *eventsv1.EventList) []eventsv1.Event { return l.Items })
+	// Events are the most numerous objects: they are indexed page by page and
+	// never held as a whole list.
+	idx.events = newEventIndex()
+	err = eachPage(ctx, core.Events("").List, func(l *corev1.EventList) {
+		for i := range l.Items {
+			idx.events.add(fromCoreEvent(&l.Items[i]))
+		}
+	})
+	idx.recordFailure(ctx, "Event", err)
+	err = eachPage(ctx, c.Client.EventsV1().Events("").List, func(l *eventsv1.EventList) {
+		for i := range l.Items {
+			idx.events.add(fromModernEvent(&l.Items[i]))
+		}
+	})
 	if err != nil && !apierrors.IsNotFound(err) && ctx.Err() == nil {
 		idx.warnings = append(idx.warnings, fmt.Sprintf("listing events.k8s.io Events failed: %v", err))
 	}
-	idx.events = newEventIndex(coreEvents, newEvents)
+	idx.events.finish()
 	return idx, ctx.Err()
+}
+
+// resetWorkloads empties the per-namespace part of the index.
+func (idx *index) resetWorkloads() {
+	idx.pods = nil
+	idx.replicaSets = map[nsName]*appsv1.ReplicaSet{}
+	idx.deployments = map[nsName]*appsv1.Deployment{}
+	idx.statefulSets = map[nsName]*appsv1.StatefulSet{}
+	idx.daemonSets = map[nsName]*appsv1.DaemonSet{}
+	idx.jobs = map[nsName]*batchv1.Job{}
+	idx.cronJobs = map[nsName]*batchv1.CronJob{}
+	idx.rcs = map[nsName]*corev1.ReplicationController{}
+}
+
+// values copies listed objects out, for APIs that take slices of values
+// (RBAC objects: a few hundred).
+func values[T any](items []*T) []T {
+	out := make([]T, len(items))
+	for i, item := range items {
+		out[i] = *item
+	}
+	return out
 }
 
 // controllerOf returns the controlling owner reference of an object, if any.
@@ -186,12 +213,4 @@ func controllerOf(refs []metav1.OwnerReference) *metav1.OwnerReference {
 		return &refs[0]
 	}
 	return nil
-}
-
-func pointers[T any](items []T) []*T {
-	out := make([]*T, len(items))
-	for i := range items {
-		out[i] = &items[i]
-	}
-	return out
 }

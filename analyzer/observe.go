@@ -37,7 +37,7 @@ type observation struct {
 func observeAll(p *pass) map[*workload][]observation {
 	obs := map[*workload][]observation{}
 	ws := p.workloads
-	for _, e := range p.idx.events.all {
+	for _, e := range p.idx.events.byNamespace[p.namespace] {
 		if len(e.Signals) == 0 {
 			continue
 		}

@@ -11,12 +11,15 @@ import (
 	"sync"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/kubernetes/scheme"
 	"sigs.k8s.io/yaml"
+
+	gojson "github.com/goccy/go-json"
 
 	"github.com/secretscan/secretscan/internal/redact"
 )
@@ -134,11 +137,18 @@ func typeName(t string) string {
 
 // decoded is one object read from a document.
 type decoded struct {
+	// obj is the object as decoded; for typed kinds it is dropped once encoded
+	// into raw (see encode).
 	obj  runtime.Object
 	gvk  schema.GroupVersionKind
 	kind string
 	// typed is false for kinds the scheme does not know (custom resources).
 	typed bool
+	// raw is a typed object in its protobuf encoding, the API server's own
+	// storage format: about a fifth of the memory of the decoded object.
+	raw []byte
+	// The identity of the object, kept beside raw for merging and indexing.
+	namespace, name, uid, resourceVersion string
 	// joinedBreaks counts raw line breaks removed from inside JSON strings
 	// (text hard-wrapped by a terminal); the warning says so.
 	joinedBreaks int
@@ -206,7 +216,12 @@ func decodeDocument(d document, opts decodeOptions) (decoded, error) {
 		if err != nil {
 			typed = false
 		} else {
-			err := json.Unmarshal(raw, obj)
+			var err error
+			if d.BrokenString {
+				err = json.Unmarshal(raw, obj)
+			} else {
+				err = unmarshalTyped(raw, obj)
+			}
 			if isSyntaxError(err) {
 				if fixed, n := joinWrappedStrings(raw); n > 0 {
 					obj, _ = scheme.Scheme.New(gvk)
@@ -368,6 +383,7 @@ func stripTyped(obj runtime.Object) {
 			redact.ObjectMeta(meta)
 		}
 	}
+	slim(obj)
 }
 
 // stripUnstructured drops managedFields and value-bearing annotations of a custom
@@ -395,4 +411,87 @@ func stripUnstructured(u *unstructured.Unstructured) {
 		unstructured.RemoveNestedField(u.Object, "spec", "template", "data")
 		unstructured.RemoveNestedField(u.Object, "spec", "template", "stringData")
 	}
+}
+
+// protoObject is what every built-in API type implements (generated.pb.go).
+type protoObject interface {
+	runtime.Object
+	Marshal() ([]byte, error)
+	Unmarshal([]byte) error
+}
+
+// encode records the object's identity and, for typed kinds, replaces the
+// object by its protobuf encoding. A dump's objects then sit in memory at
+// about the size of their JSON without whitespace, instead of several times
+// that; the tracker decodes them again when a reader lists them.
+func (d *decoded) encode() error {
+	acc, err := meta.Accessor(d.obj)
+	if err != nil {
+		return err
+	}
+	// Cloned: a decoder may hand out strings that share the document's
+	// buffer, which would keep every document alive through its name.
+	d.namespace, d.name = strings.Clone(acc.GetNamespace()), strings.Clone(acc.GetName())
+	d.uid, d.resourceVersion = strings.Clone(string(acc.GetUID())), strings.Clone(acc.GetResourceVersion())
+	if !d.typed {
+		return nil
+	}
+	p, ok := d.obj.(protoObject)
+	if !ok {
+		return nil
+	}
+	raw, err := p.Marshal()
+	if err != nil {
+		return err
+	}
+	d.raw, d.obj = raw, nil
+	return nil
+}
+
+// object returns the typed object, decoding raw when it was encoded.
+func (d *decoded) object() (runtime.Object, error) {
+	if d.obj != nil || d.raw == nil {
+		return d.obj, nil
+	}
+	return decodeProto(d.gvk, d.raw)
+}
+
+// decodeProto rebuilds a typed object from its protobuf encoding.
+func decodeProto(gvk schema.GroupVersionKind, raw []byte) (runtime.Object, error) {
+	obj, err := scheme.Scheme.New(gvk)
+	if err != nil {
+		return nil, err
+	}
+	p, ok := obj.(protoObject)
+	if !ok {
+		return nil, fmt.Errorf("%s has no protobuf encoding", gvk.Kind)
+	}
+	if err := p.Unmarshal(raw); err != nil {
+		return nil, err
+	}
+	obj.GetObjectKind().SetGroupVersionKind(gvk)
+	return obj, nil
+}
+
+// unmarshalTyped decodes a document into a typed object with goccy/go-json,
+// which reads the same JSON as encoding/json into the same structs (honouring
+// the API types' own UnmarshalJSON methods) at two to three times the speed.
+// On failure, encoding/json decodes it again: its errors are the ones
+// decodeError knows how to describe without quoting the document.
+func unmarshalTyped(raw []byte, obj any) error {
+	if fastUnmarshal(raw, obj) == nil {
+		return nil
+	}
+	return json.Unmarshal(raw, obj)
+}
+
+// fastUnmarshal is goccy/go-json guarded: a panic on hostile input is a
+// decoding failure like any other, and the strict decoder gets its turn.
+func fastUnmarshal(raw []byte, obj any) (err error) {
+	defer func() {
+		if recover() != nil {
+			err = errors.New("the fast decoder failed")
+		}
+	}()
+	return gojson.Unmarshal(raw, obj)
 }

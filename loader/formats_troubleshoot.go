@@ -396,7 +396,11 @@ func (l *loadState) addTroubleshootSecrets() {
 				s.Annotations[redact.MissingKeysAnnotation] = strings.Join(sortedKeys(rec.absent), ",")
 			}
 		}
-		l.store.add(decoded{obj: s, gvk: schema.GroupVersionKind{Version: "v1", Kind: "Secret"}, kind: "Secret", typed: true}, l.nextSeq())
+		d := decoded{obj: s, gvk: schema.GroupVersionKind{Version: "v1", Kind: "Secret"}, kind: "Secret", typed: true}
+		if err := d.encode(); err != nil {
+			continue
+		}
+		l.store.add(d, l.nextSeq())
 	}
 }
 

@@ -103,12 +103,30 @@ type inputWalker struct {
 	members   int
 }
 
-// countingReader counts decompressed bytes against the total limit.
+// countingReader counts the bytes of one stream against the limit of one
+// file, and, once the stream is known to be a file rather than an archive
+// (leaf), against the total: archives nest, and their bytes would otherwise
+// be counted once per level.
 type countingReader struct {
 	r      io.Reader
 	w      *inputWalker
 	member int64
 	name   string
+	leaf   bool
+}
+
+// setLeaf counts the stream toward the total from now on, including what was
+// read before it was recognised.
+func (c *countingReader) setLeaf() error {
+	c.leaf = true
+	c.w.total += c.member
+	if c.w.progress != nil && c.member > 0 {
+		c.w.progress(c.member)
+	}
+	if c.w.total > c.w.limits.MaxTotalBytes {
+		return &LimitError{What: "the decompressed input", Limit: c.w.limits.MaxTotalBytes, Flag: "--max-total-bytes"}
+	}
+	return nil
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
@@ -116,10 +134,12 @@ func (c *countingReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	n, err := c.r.Read(p)
-	c.w.total += int64(n)
 	c.member += int64(n)
-	if c.w.progress != nil && n > 0 {
-		c.w.progress(int64(n))
+	if c.leaf {
+		c.w.total += int64(n)
+		if c.w.progress != nil && n > 0 {
+			c.w.progress(int64(n))
+		}
 	}
 	if c.w.total > c.w.limits.MaxTotalBytes {
 		return n, &LimitError{What: "the decompressed input", Limit: c.w.limits.MaxTotalBytes, Flag: "--max-total-bytes"}
@@ -244,6 +264,9 @@ func (w *inputWalker) stream(name string, r io.Reader, depth int, outermost, top
 			w.container = ContainerTar
 		}
 		return w.tarArchive(name, br, depth)
+	}
+	if err := cr.setLeaf(); err != nil {
+		return err
 	}
 	err := w.visit(name, br, top)
 	var limit *LimitError

@@ -24,7 +24,6 @@ import (
 	"k8s.io/client-go/dynamic"
 	dynamicfake "k8s.io/client-go/dynamic/fake"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/kubernetes/fake"
 )
 
 // Options tune a load.
@@ -227,6 +226,10 @@ func (l *loadState) start() {
 			defer l.workers.Done()
 			for j := range l.jobs {
 				d, err := decodeDocument(j.doc, j.opts)
+				if err == nil {
+					defaultNamespace(d.obj, d.kind, d.typed)
+					err = d.encode()
+				}
 				j.doc.Raw = nil
 				l.results <- result{d: d, err: err, job: j}
 			}
@@ -260,7 +263,6 @@ func (l *loadState) collect(r result) {
 	if n := r.d.joinedBreaks; n > 0 {
 		l.warnFor(r.job.tentative, r.job.seq, fmt.Sprintf("%s: %s: %d %s inside JSON strings removed (the text was hard-wrapped, as when a dump is pasted from a terminal); the object was read", name, position(r.job.doc), n, plural(n, "line break", "line breaks")))
 	}
-	defaultNamespace(r.d.obj, r.d.kind, r.d.typed)
 	if r.job.tentative {
 		l.tentative.add(r.d, r.job.seq)
 		return
@@ -568,8 +570,8 @@ func lastSlash(s string) int {
 // buildClients loads the objects into client-go's fake clientset (typed kinds)
 // and dynamic fake client (custom resources).
 func buildClients(objects []*stored) (kubernetes.Interface, dynamic.Interface, error) {
-	client := fake.NewSimpleClientset()
-	tracker := client.Tracker()
+	tracker := newDumpTracker()
+	client := newFakeClientset(tracker)
 	var custom []runtimepkg.Object
 	listKinds := map[schema.GroupVersionResource]string{}
 	for _, st := range objects {
@@ -580,10 +582,11 @@ func buildClients(objects []*stored) (kubernetes.Interface, dynamic.Interface, e
 			custom = append(custom, u)
 			continue
 		}
-		if err := tracker.Add(st.d.obj); err != nil {
-			return nil, nil, fmt.Errorf("loading %s %s: %w", st.d.kind, st.key.Name, err)
+		if st.d.raw == nil {
+			return nil, nil, fmt.Errorf("loading %s %s: no encoding", st.d.kind, st.key.Name)
 		}
-		st.d.obj = nil // the tracker holds its own copy
+		tracker.add(gvrOf(st.d.gvk), st.d.gvk, st.d.namespace, st.d.name, st.d.raw)
+		st.d.raw = nil // the tracker holds it now
 	}
 	dyn := newDumpDynamic(dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtimepkg.NewScheme(), listKinds, custom...), listKinds)
 	return client, dyn, nil

@@ -185,7 +185,14 @@ func (l *loadState) placePodLogs() {
 	}
 	containers := map[objectName]map[string]bool{}
 	for _, st := range l.store.objects() {
-		pod, ok := st.d.obj.(*corev1.Pod)
+		if st.d.kind != "Pod" || !st.d.typed {
+			continue
+		}
+		obj, err := st.d.object()
+		if err != nil {
+			continue
+		}
+		pod, ok := obj.(*corev1.Pod)
 		if !ok {
 			continue
 		}

@@ -22,6 +22,9 @@ type document struct {
 	ListKind string
 	Line     int // line where the document starts
 	Index    int // position in the enclosing List, -1 for a top-level document
+	// BrokenString: a raw line break sits inside one of its strings (a
+	// hard-wrapped paste); only the strict decoder reads it, and may repair it.
+	BrokenString bool
 }
 
 // streamEvents receives what a splitter finds.
@@ -112,6 +115,8 @@ type jsonSplitter struct {
 	limits splitLimits
 	line   int // current line, 1-based
 	layout streamLayout
+	// breakInString reports the last value read had a raw line break in a string.
+	breakInString bool
 }
 
 // streamLayout is how the stream's values are printed, found from the first
@@ -235,6 +240,9 @@ type valueScanner struct {
 	depth    int
 	inString bool
 	escape   bool
+	// breakInString is set when a raw line break sits inside a string: invalid
+	// JSON (a hard-wrapped paste) that only the strict decoder may repair.
+	breakInString bool
 }
 
 // noteLayout decides the stream's layout from the first top-level value, whose
@@ -310,6 +318,7 @@ func (s *jsonSplitter) topValue() error {
 	}
 	// Read the object's top-level keys one by one.
 	var top bytes.Buffer // the object without its items
+	brokenString := false
 	top.WriteByte('{')
 	var kind, apiVersion string
 	var pending []document // items without kind, waiting for the List's kind
@@ -394,6 +403,7 @@ func (s *jsonSplitter) topValue() error {
 			continue
 		}
 		val, err := s.readValue(c)
+		brokenString = brokenString || s.breakInString
 		if err == nil && key == `"items"` && string(val) == "null" {
 			// An empty List as troubleshoot writes it.
 			sawItems = true
@@ -424,7 +434,7 @@ func (s *jsonSplitter) topValue() error {
 		}
 	}
 	if !sawItems {
-		s.events.document(document{Raw: top.Bytes(), Kind: kind, APIVersion: apiVersion, Line: startLine, Index: -1})
+		s.events.document(document{Raw: top.Bytes(), Kind: kind, APIVersion: apiVersion, Line: startLine, Index: -1, BrokenString: brokenString})
 		return nil
 	}
 	endList()
@@ -477,7 +487,7 @@ func (s *jsonSplitter) items(listLine int, listKind, listAPI string, emit func(d
 		if kind == "" {
 			kind, api = itemKind(listKind), listAPI
 		}
-		emit(document{Raw: val, Kind: kind, APIVersion: api, ListKind: listKind, Line: line, Index: i})
+		emit(document{Raw: val, Kind: kind, APIVersion: api, ListKind: listKind, Line: line, Index: i, BrokenString: s.breakInString})
 		i++
 	}
 }
@@ -537,6 +547,7 @@ func (s *jsonSplitter) readValue(c byte) ([]byte, error) {
 			out = append(out, buf[:n]...)
 		}
 		s.r.Discard(n)
+		s.breakInString = sc.breakInString
 		if done {
 			if tooLarge {
 				return nil, errDocumentTooLarge
@@ -575,6 +586,7 @@ func (sc *valueScanner) feed(buf []byte) (int, bool) {
 			i += j
 			switch buf[i] {
 			case '\n':
+				sc.breakInString = true
 				if mayStartValue(buf, i) {
 					return i + 1, false
 				}

@@ -39,12 +39,8 @@ func newObjectStore() *objectStore {
 
 // add keeps d unless a newer copy of the same object is already held.
 func (s *objectStore) add(d decoded, seq int64) {
-	acc, err := meta.Accessor(d.obj)
-	if err != nil {
-		return
-	}
-	st := &stored{d: d, seq: seq, uid: acc.GetUID(), rv: acc.GetResourceVersion(),
-		key: storeKey{d.gvk.Group, d.kind, acc.GetNamespace(), acc.GetName()}}
+	st := &stored{d: d, seq: seq, uid: types.UID(d.uid), rv: d.resourceVersion,
+		key: storeKey{d.gvk.Group, d.kind, d.namespace, d.name}}
 	var have *stored
 	if st.uid != "" {
 		have = s.byUID[st.uid]

@@ -179,7 +179,11 @@ func runAnalyze(c *cli.Context) error {
 	}
 	stderr := c.App.ErrWriter
 	progress := newProgress(stderr, opts.quiet)
-	dump, err := loader.Load(c.Context, opts.dumpPath, loader.Options{Limits: opts.limits, Stdin: c.App.Reader, Progress: progress.update})
+	budget := newMemoryBudget()
+	dump, err := loader.Load(c.Context, opts.dumpPath, loader.Options{Limits: opts.limits, Stdin: c.App.Reader, Progress: func(read int64) {
+		budget.read(read)
+		progress.update(read)
+	}})
 	progress.done()
 	if err != nil {
 		if errors.Is(err, loader.ErrNothingRead) {

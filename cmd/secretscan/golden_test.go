@@ -75,10 +75,16 @@ func TestGoldenFixtures(t *testing.T) {
 // findDumpInput returns the scenario's input: a file or folder named dump.*.
 func findDumpInput(dir string) string {
 	matches, _ := filepath.Glob(filepath.Join(dir, "dump*"))
-	if len(matches) != 1 {
+	var inputs []string
+	for _, m := range matches {
+		if base := filepath.Base(m); base == "dump" || strings.HasPrefix(base, "dump.") {
+			inputs = append(inputs, m)
+		}
+	}
+	if len(inputs) != 1 {
 		return ""
 	}
-	return filepath.ToSlash(matches[0])
+	return filepath.ToSlash(inputs[0])
 }
 
 // lineDiff shows the first lines that differ, enough to see what changed.
