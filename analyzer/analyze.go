@@ -179,7 +179,8 @@ func consolidate(in []Finding) []Finding {
 			}
 		}
 	}
-	out := make([]Finding, 0, len(order))
+	// Kept by pointer: evidence folded in later must reach findings kept earlier.
+	keep := make([]*Finding, 0, len(order))
 	for _, k := range order {
 		f := merged[k]
 		secretScope := sameSecret[scope{k.Namespace, k.Kind, k.Name, k.Secret}]
@@ -201,7 +202,11 @@ func consolidate(in []Finding) []Finding {
 			into.Evidence = appendUnique(into.Evidence, f.Evidence...)
 			continue
 		}
-		out = append(out, *f)
+		keep = append(keep, f)
+	}
+	out := make([]Finding, len(keep))
+	for i, f := range keep {
+		out[i] = *f
 	}
 	return out
 }

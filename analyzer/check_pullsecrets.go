@@ -191,8 +191,12 @@ func checkPullSecrets(p *pass, w *workload) {
 			}
 			f.Remediation = fmt.Sprintf("Create the pull Secret in namespace %s, or fix the name in %s", ns, r.By)
 			f.Commands = &Commands{
-				Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s", r.Name, ns)},
-				Fix:     []string{fmt.Sprintf("kubectl create secret docker-registry %s -n %s --docker-server=REGISTRY --docker-username=USER --docker-password=PASSWORD", r.Name, ns)},
+				Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s", shellArg(r.Name), ns)},
+				Fix:     []string{fmt.Sprintf("kubectl create secret docker-registry %s -n %s --docker-server=REGISTRY --docker-username=USER --docker-password=PASSWORD", shellArg(r.Name), ns)},
+			}
+			if templateVariable(r.Name) {
+				f.Remediation = fmt.Sprintf("Render the manifest with its variables substituted (helm template, envsubst, kustomize) and apply it again; %s must name a real pull Secret", r.By)
+				f.Commands = &Commands{Confirm: []string{fmt.Sprintf("kubectl get %s %s -n %s -o jsonpath='{%s}'", strings.ToLower(w.Kind), w.Name, ns, strings.ReplaceAll(templateSpecPath(w.Kind), "/", ".")+".imagePullSecrets")}}
 			}
 			p.report(f)
 			continue
@@ -374,6 +378,8 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, sources []regi
 			msg = fmt.Sprintf("the registry refused the pull of %s although credentials from %s were sent: they are wrong, expired, or lack access to the repository", img, describeMatches(matches))
 		case len(refs) == 0:
 			msg = fmt.Sprintf("the registry refused the pull of %s and the pod has no image pull Secret at all", img)
+		case len(unjudged) > 0:
+			msg = fmt.Sprintf("the registry refused the pull of %s; this dump does not show the credentials of pull %s %s, so whether %s its registry with valid credentials cannot be judged", img, plural(len(unjudged), "Secret", "Secrets"), strings.Join(unjudged, ", "), plural(len(unjudged), "it covers", "they cover"))
 		case hidden:
 			msg = fmt.Sprintf("the registry refused the pull of %s; the bundle redacted the pull Secrets' registry names (***HIDDEN***), so whether they cover it cannot be judged", img)
 		default:
@@ -383,8 +389,11 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, sources []regi
 		f := Finding{
 			ID: ImagePullAuthFailed, Namespace: ns, Object: w.ref(), Pods: podsOfObs(fails), Secret: matchSecrets(matches),
 			Reference: "image " + img, Message: msg, Evidence: obsEvidence(fails),
-			Remediation: authFailedRemedy(len(refs) > 0),
-			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get events -n %s --field-selector reason=Failed | grep -i 'pull'", ns)}},
+			Remediation: authFailedRemedy(len(refs) > 0, unjudged, registryauth.Registry(img)),
+			Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get events -n %s --field-selector reason=Failed | grep -i 'pull'", ns)}},
+		}
+		for _, name := range unjudged {
+			f.Commands.Confirm = append(f.Commands.Confirm, pullRegistriesCommand(p, ns, name))
 		}
 		if !anyCurrent(fails) && podsRunSince(w, lastOf(fails)) {
 			f.Severity = SeverityWarning
@@ -467,7 +476,10 @@ func templateSpecPath(kind string) string {
 	return "/spec/template/spec"
 }
 
-func authFailedRemedy(hasPullSecrets bool) string {
+func authFailedRemedy(hasPullSecrets bool, unjudged []string, registry string) string {
+	if len(unjudged) > 0 {
+		return fmt.Sprintf("Check on the cluster that pull Secret %s has an entry for %s with valid credentials (the command lists its registries without printing credentials)", strings.Join(unjudged, ", "), registry)
+	}
 	if !hasPullSecrets {
 		return "Create a pull Secret for the registry (kubectl create secret docker-registry) and list it under imagePullSecrets of the pod template or its ServiceAccount, or check the image name"
 	}

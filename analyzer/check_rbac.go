@@ -127,7 +127,11 @@ func reportRBACDenial(p *pass, w *workload, user, namespace, secretName string, 
 		manifest = clusterGrantYAML(saNS, saName, verbs)
 	}
 	f.Commands.Fix = []string{"kubectl apply -f - <<'EOF'\n" + strings.TrimRight(manifest, "\n") + "\nEOF"}
-	f.Remediation = fmt.Sprintf("Grant ServiceAccount %s/%s %s on %s with a Role and RoleBinding (the minimal manifest is in the commands), or fix the binding that names the wrong subject", saNS, saName, strings.Join(verbs, ", "), target)
+	grantKind := "a Role and RoleBinding"
+	if namespace == "" {
+		grantKind = "a ClusterRole and ClusterRoleBinding"
+	}
+	f.Remediation = fmt.Sprintf("Grant ServiceAccount %s/%s %s on %s with %s (the minimal manifest is in the commands), or fix the binding the near misses name", saNS, saName, strings.Join(verbs, ", "), target, grantKind)
 
 	covered, kind, why := p.rbacCovered(namespace)
 	if !covered {
@@ -177,6 +181,7 @@ func reportRBACDenial(p *pass, w *workload, user, namespace, secretName string, 
 		f.Severity = SeverityWarning
 		f.Message += fmt.Sprintf("; the dumped RBAC allows it now (%s), so the denial has probably cleared", strings.Join(grantsNow, "; "))
 		f.Remediation = "Nothing to change if the application no longer logs the denial; restart it if it cached the failure"
+		f.Commands.Fix = nil
 	} else if len(nearMisses) > 0 {
 		f.Message += "; closest: " + nearMisses[0]
 	} else {
@@ -190,7 +195,11 @@ func describeGrant(g rbac.Grant) string {
 	if g.BindingNamespace != "" {
 		binding = g.BindingKind + " " + g.BindingNamespace + "/" + g.BindingName
 	}
-	return fmt.Sprintf("%s -> %s %s", binding, g.RoleKind, g.RoleName)
+	s := fmt.Sprintf("%s -> %s %s", binding, g.RoleKind, g.RoleName)
+	if g.Via != "" {
+		s += " via " + g.Via
+	}
+	return s
 }
 
 func describeRule(g rbac.Grant) string {

@@ -271,8 +271,15 @@ func (p *pass) reportMissingSecret(w *workload, u *usage, required []SecretRef, 
 	f := base
 	f.ID = SecretNotFound
 	f.Message = fmt.Sprintf("Secret %s/%s does not exist%s", ns, u.Secret, source)
+	if templateVariable(u.Secret) {
+		f.Message = fmt.Sprintf("Secret name %q is an unexpanded template variable: the manifest was applied without substitution", u.Secret)
+		f.Remediation = fmt.Sprintf("Render the manifest of %s %s/%s with its variables substituted and apply it again", w.Kind, ns, w.Name)
+		f.Commands = &Commands{Confirm: []string{fmt.Sprintf("kubectl get %s %s -n %s -o yaml", strings.ToLower(w.Kind), w.Name, ns)}}
+		p.report(f)
+		return
+	}
 	if uncoveredWhy == "" {
-		if guess, ok := closest(u.Secret, p.idx.secretNames[ns]); ok {
+		if guess, ok := closest(u.Secret, unusedSecrets(w, p.idx.secretNames[ns])); ok {
 			f.Message += fmt.Sprintf("; did you mean %s?", guess)
 		}
 	}
@@ -778,6 +785,24 @@ func refsWithKeys(refs []SecretRef, obs []observation) []SecretRef {
 	for _, r := range refs {
 		if r.Key != "" && keys[r.Key] {
 			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// unusedSecrets are the Secret names a workload does not already use: the
+// candidates for a "did you mean".
+func unusedSecrets(w *workload, names []string) []string {
+	used := map[string]bool{}
+	for _, spec := range w.specs() {
+		for _, r := range secretRefs(spec) {
+			used[r.Secret] = true
+		}
+	}
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		if !used[n] {
+			out = append(out, n)
 		}
 	}
 	return out

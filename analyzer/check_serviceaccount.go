@@ -35,7 +35,10 @@ func runServiceAccounts(p *pass) {
 			p.noteGap("ServiceAccount", why, w)
 		}
 		if specMissing || (len(saObs) > 0 && !exists) {
-			evidence := []string{fmt.Sprintf("%s %s/%s spec: serviceAccountName: %s", w.Kind, w.Namespace, w.Name, sa)}
+			var evidence []string
+			if w.Template != nil || len(w.Pods) > 0 {
+				evidence = append(evidence, fmt.Sprintf("%s %s/%s spec: serviceAccountName: %s", w.Kind, w.Namespace, w.Name, sa))
+			}
 			evidence = append(evidence, obsEvidence(saObs)...)
 			msg := fmt.Sprintf("ServiceAccount %s/%s does not exist", w.Namespace, sa)
 			switch {
@@ -74,7 +77,7 @@ func runServiceAccounts(p *pass) {
 			by = "the ServiceAccount admission plugin (kubernetes.io/enforce-mountable-secrets)"
 			secret = denied[0].Signal.Secret
 		}
-		detail := denied[0].Signal.Detail
+		detail := admissionDetail(denied[0])
 		msg := fmt.Sprintf("%s refuses the pods of %s %s/%s", by, w.Kind, w.Namespace, w.Name)
 		switch denied[0].Signal.Cause {
 		case messages.MountableSecretDenied:
@@ -108,4 +111,30 @@ func admissionRemedy(sig messages.Signal, w *workload) string {
 		return fmt.Sprintf("Make the pod template of %s %s/%s meet the namespace's Pod Security level, or relabel the namespace", w.Kind, w.Namespace, w.Name)
 	}
 	return fmt.Sprintf("Change %s %s/%s to satisfy the policy named in the evidence", w.Kind, w.Namespace, w.Name)
+}
+
+// admissionDetail is what the denial says, from the full message rather than
+// the classifier's short detail: the policy and its rule are what a reader
+// needs. Multi-line webhook texts (Kyverno lists each policy on a line) are
+// folded onto one.
+func admissionDetail(o observation) string {
+	text := o.Signal.Detail
+	if o.Event != nil {
+		text = o.Event.Message
+	}
+	for _, marker := range []string{"denied the request: ", "is forbidden: "} {
+		if i := strings.Index(text, marker); i >= 0 {
+			text = text[i+len(marker):]
+			break
+		}
+	}
+	text = oneLine(text)
+	if len(text) > 300 {
+		cut := 297
+		if space := strings.LastIndexByte(text[:cut], ' '); space > 240 {
+			cut = space
+		}
+		text = strings.TrimRight(text[:cut], " ,;:") + "..."
+	}
+	return text
 }

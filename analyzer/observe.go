@@ -121,9 +121,17 @@ func observePod(p *pass, w *workload, pod *corev1.Pod) []observation {
 			}
 		}
 		if term := cs.LastTerminationState.Terminated; term != nil && term.Message != "" {
-			evidence := fmt.Sprintf("Pod %s container %s last terminated %s (exit %d, %s): %s", pod.Name, cs.Name, term.Reason, term.ExitCode, term.FinishedAt.UTC().Format(time.RFC3339), oneLine(term.Message))
-			for _, sig := range messages.Classify(term.Message) {
-				out = append(out, observation{Signal: sig, Secret: secretOfSignal(w, pod.Name, sig), Evidence: evidence, Reason: term.Reason, Last: term.FinishedAt.Time, Count: 1, Pod: pod.Name})
+			// A termination message is often the log's tail: quote the lines
+			// that say why, not a traceback around them.
+			for _, line := range strings.Split(term.Message, "\n") {
+				sigs := messages.Classify(line)
+				if len(sigs) == 0 {
+					continue
+				}
+				evidence := fmt.Sprintf("Pod %s container %s last terminated %s (exit %d, %s): %s", pod.Name, cs.Name, term.Reason, term.ExitCode, term.FinishedAt.UTC().Format(time.RFC3339), clip(oneLine(line), 400))
+				for _, sig := range sigs {
+					out = append(out, observation{Signal: sig, Secret: secretOfSignal(w, pod.Name, sig), Evidence: evidence, Reason: term.Reason, Last: term.FinishedAt.Time, Count: 1, Pod: pod.Name})
+				}
 			}
 		}
 		if p.cluster.Logs != nil && containerFailing(cs) {
@@ -197,6 +205,19 @@ func (s *workloadSet) ownerOfEvent(e *event) (*workload, string) {
 	}
 	if w, ok := s.byKey[k]; ok {
 		return w, ""
+	}
+	// A controller the dump does not hold (cluster-info dumps have no
+	// StatefulSets, Jobs or CronJobs) still speaks through its events.
+	switch k.Kind {
+	case "Job":
+		if cron, ok := cronJobOfJobName(k.Name); ok {
+			w := s.get("CronJob", k.Namespace, cron)
+			s.addController(w, "Job", k.Namespace, k.Name, e.ObjectUID)
+			return w, ""
+		}
+		return s.get("Job", k.Namespace, k.Name), ""
+	case "StatefulSet", "Deployment", "DaemonSet", "ReplicaSet", "CronJob", "ReplicationController":
+		return s.get(k.Kind, k.Namespace, k.Name), ""
 	}
 	return nil, ""
 }

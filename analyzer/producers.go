@@ -187,7 +187,7 @@ func (p *pass) producerOf(namespace, name string) *producer {
 	}
 	list := p.producers.byTarget[nsName{namespace, name}]
 	if len(list) == 0 {
-		return nil
+		return p.producerFromEvents(namespace, name)
 	}
 	// A failing producer explains more than a healthy one.
 	for _, pr := range list {
@@ -280,6 +280,31 @@ func producerFix(pr *producer) []string {
 		return []string{fmt.Sprintf("cmctl renew %s -n %s", pr.Name, pr.Namespace)}
 	case "SealedSecret":
 		return []string{fmt.Sprintf("kubeseal --fetch-cert > cert.pem && kubeseal --cert cert.pem -o yaml < secret.yaml > sealed-%s.yaml && kubectl apply -f sealed-%s.yaml", pr.Name, pr.Name)}
+	}
+	return nil
+}
+
+// producerFromEvents finds a producer the dump holds no object of (a
+// cluster-info dump has no custom resources) from its own events: an
+// ExternalSecret, SealedSecret or Certificate named like the missing Secret
+// that reported warnings.
+func (p *pass) producerFromEvents(namespace, name string) *producer {
+	for _, pk := range producerKinds {
+		events := p.idx.events.about(pk.Kind, namespace, name, "")
+		if len(events) == 0 {
+			continue
+		}
+		pr := &producer{Kind: pk.Kind, Namespace: namespace, Name: name, Target: name, Fix: pk.fix, State: "progressing",
+			Condition: fmt.Sprintf("known from its events only: the dump holds no %s objects", pk.Kind)}
+		for _, e := range events {
+			if e.Type == "Warning" {
+				pr.State = "failed"
+				pr.Condition = fmt.Sprintf("%s: %s (from its events; the dump holds no %s objects)", e.Reason, clip(oneLine(e.Message), 160), pk.Kind)
+				pr.Since = e.Last
+				break
+			}
+		}
+		return pr
 	}
 	return nil
 }

@@ -14,7 +14,10 @@ func closest(name string, candidates []string) (string, bool) {
 			continue
 		}
 		d := editDistance(name, c)
-		if d > 3 || d*2 >= len(name) {
+		if prefixOf(name, c) {
+			// db-creds for db-credentials: one name shortened.
+			d = min(d, 3)
+		} else if d > 3 || d*2 >= len(name) {
 			continue
 		}
 		if bestDist < 0 || d < bestDist || (d == bestDist && c < best) {
@@ -64,4 +67,35 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// shellArg quotes a name for a command line when it holds anything a shell
+// would interpret ("${IMAGE_PULL_SECRET}" from an unrendered template).
+func shellArg(s string) string {
+	safe := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._-:/=@%+,", r)) {
+			safe = false
+			break
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// templateVariable reports a name that is an unexpanded template placeholder.
+func templateVariable(name string) bool {
+	return strings.Contains(name, "${") || strings.Contains(name, "{{") || strings.HasPrefix(name, "$")
+}
+
+// prefixOf is true when one name begins with the other, the shorter being a
+// word of its own (at least four characters, ending where a separator may).
+func prefixOf(a, b string) bool {
+	short, long := a, b
+	if len(short) > len(long) {
+		short, long = long, short
+	}
+	return len(short) >= 4 && len(long)-len(short) <= 8 && strings.HasPrefix(long, short)
 }

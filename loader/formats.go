@@ -454,8 +454,15 @@ func (l *loadState) presenceCoverage(c *Coverage, format Format) {
 	l.mu.Lock()
 	listKinds := l.listKinds
 	l.mu.Unlock()
+	// RBAC kinds are asked for together (kubectl get roles,rolebindings,...):
+	// where any is present, a kind with no object has none in the cluster.
+	rbacPresent := false
+	for _, kind := range []string{"Role", "RoleBinding", "ClusterRole", "ClusterRoleBinding"} {
+		rbacPresent = rbacPresent || counts[kind] > 0 || listKinds[kind+"List"]
+	}
 	for _, kind := range reportedKinds {
-		if counts[kind] > 0 || listKinds[kind+"List"] {
+		isRBAC := kind == "Role" || kind == "RoleBinding" || kind == "ClusterRole" || kind == "ClusterRoleBinding"
+		if counts[kind] > 0 || listKinds[kind+"List"] || (isRBAC && rbacPresent) {
 			c.set(kind, Collected, "")
 		} else {
 			c.set(kind, NotCollected, fmt.Sprintf("%s no %s", what, pluralKind(kind)))

@@ -65,6 +65,10 @@ func yamlStem(base string) (string, bool) {
 func (e *layoutEvidence) mustGatherNamespaced(rel []string) (route, bool) {
 	const f = FormatMustGather
 	mg := decodeOptions{secrets: secretValuesMustGather}
+	if len(rel) < 2 {
+		// namespaces/<file>: not a must-gather path (a GitOps folder, say).
+		return route{}, false
+	}
 	ns := rel[0]
 	switch {
 	case len(rel) == 2:

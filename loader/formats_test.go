@@ -696,3 +696,23 @@ func TestLayoutNeedsConfirmation(t *testing.T) {
 		})
 	}
 }
+
+// A GitOps folder may have namespaces/<ns>.yaml: not a must-gather path, and
+// never a reason to fail.
+func TestManifestsFolderWithNamespacesFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "namespaces"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ns := "apiVersion: v1\nkind: Namespace\nmetadata: {name: shop}\n"
+	if err := os.WriteFile(filepath.Join(dir, "namespaces", "shop.yaml"), []byte(ns), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d, err := Load(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Source.Objects["Namespace"] != 1 || d.Source.Format != FormatManifests {
+		t.Errorf("got %v as %s", d.Source.Objects, d.Source.Format)
+	}
+}

@@ -426,15 +426,20 @@ func sanitize(s *Signal) {
 	s.Detail = truncate(s.Detail, maxDetail)
 }
 
+// truncate shortens s to at most n bytes, at a word boundary when one is near,
+// and marks the cut with "...".
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	cut := n
+	cut := n - 3
 	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
-	return strings.TrimRight(s[:cut], " ,;:")
+	if space := strings.LastIndexByte(s[:cut], ' '); space > cut-40 && space > 0 {
+		cut = space
+	}
+	return strings.TrimRight(s[:cut], " ,;:") + "..."
 }
 
 // isGlue reports whether the text between two matches only chains them:

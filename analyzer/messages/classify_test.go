@@ -17,7 +17,7 @@ type classifyCase struct {
 }
 
 const (
-	podSecurityDetail = `violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "app" must set securityContext.allowPrivilegeEscalation=false), runAsNonRoot != true (pod or container "app" must`
+	podSecurityDetail = `violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "app" must set securityContext.allowPrivilegeEscalation=false), runAsNonRoot != true (pod or container "app"...`
 	kyvernoMessage    = "Error creating: admission webhook \"validate.kyverno.svc-fail\" denied the request: \n\n" +
 		"resource Pod/shop/web-5d8f7c9b4-x2x9q was blocked due to the following policies\n\n" +
 		"require-team-label:\n  check-team: 'validation error: label team is required. rule check-team failed at path /metadata/labels/team/'"
