@@ -24,10 +24,13 @@ func analyzeCommand() *cli.Command {
 The format is found from the content, not the file name.
 
 Examples:
-  # kubectl output, saved or piped
-  kubectl get pods,deploy,rs,sts,ds,jobs,cronjobs,secrets,sa,events -A -o yaml > dump.yaml
+  # a bundle from secretscan collect (Secrets without their values)
+  secretscan analyze bundle.tar.gz
+
+  # kubectl output, saved or piped (see the README for a set that leaves Secret values out)
+  kubectl get pods,deploy,rs,sts,ds,jobs,cronjobs,sa,events -A -o yaml > dump.yaml
   secretscan analyze dump.yaml
-  kubectl get pods,secrets,events -A -o json | secretscan analyze -
+  kubectl get pods,events -A -o json | secretscan analyze -
 
   # a support bundle, a cluster-info dump, a must-gather
   secretscan analyze support-bundle-2026-11-20T10_04_00.tar.gz

@@ -58,6 +58,7 @@ evidence Kubernetes printed and the fix.`,
 			analyzeCommand(),
 			canICommand(),
 			explainCommand(),
+			completionCommand(),
 		},
 		// With no command, show the help; an unknown one is a usage error.
 		Action: func(c *cli.Context) error {

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -52,6 +53,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	}()
 	app := newApp(stdin, stdout, stderr)
+	// Installed as kubectl-secretscan, the binary is a kubectl plugin:
+	// `kubectl secretscan analyze ...`, and its help says so.
+	if len(args) > 0 && strings.TrimSuffix(filepath.Base(args[0]), ".exe") == "kubectl-secretscan" {
+		app.Name, app.HelpName = "kubectl secretscan", "kubectl secretscan"
+	}
 	err := app.RunContext(ctx, flagsFirst(app, args))
 	var ec exitCode
 	switch {
