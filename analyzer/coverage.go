@@ -65,7 +65,7 @@ func (p *pass) reportCoverageGaps() {
 			Object:      ObjectRef{Kind: kind},
 			Message:     fmt.Sprintf("%s: the dump does not hold every %s, so the checks of %d %s in %s rest on events and status alone; a reference with no failure event cannot be judged", why, kind, len(g.Workloads), plural(len(g.Workloads), "workload", "workloads"), strings.Join(shown, ", ")),
 			Evidence:    []string{fmt.Sprintf("coverage of %s: %s", kind, why)},
-			Remediation: fmt.Sprintf("For a complete check, ask for a dump that includes %ss (e.g. secretscan collect, which keeps key names but no values)", kind),
+			Remediation: gapRemedy(kind),
 		})
 	}
 }
@@ -81,4 +81,11 @@ func (p *pass) noteEventGap() {
 			p.noteGap("Event", why, w)
 		}
 	}
+}
+
+func gapRemedy(kind string) string {
+	if kind == "Secret" {
+		return "For a complete check, ask for a dump that includes Secrets without their values: secretscan collect keeps their types, key names and sizes, never the values"
+	}
+	return fmt.Sprintf("For a complete check, ask for a dump that includes %ss (secretscan collect gathers every kind the checks read)", kind)
 }
