@@ -3,8 +3,10 @@ package analyzer
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/secretscan/secretscan/analyzer/rbac"
 )
@@ -44,25 +46,51 @@ func Analyze(ctx context.Context, c Cluster) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the cluster: %w", err)
 	}
-	p := &pass{ctx: ctx, cluster: c, idx: idx, gaps: map[string]*coverageGap{}}
+	sh := &shared{}
 	// Workloads are judged one namespace at a time: a workload, its pods, its
-	// controllers and their events all live in one namespace.
+	// controllers and their events all live in one namespace. One goroutine
+	// reads the namespaces in turn; workers judge them in parallel.
+	type result struct {
+		findings []Finding
+		gaps     map[string]*coverageGap
+	}
+	units := make(chan *index, 4)
+	results := make(chan result, 4)
+	var wg sync.WaitGroup
+	for i := 0; i < runtime.GOMAXPROCS(0); i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for nsIdx := range units {
+				p := &pass{ctx: ctx, cluster: c, idx: nsIdx, shared: sh, namespace: nsIdx.namespace, gaps: map[string]*coverageGap{}}
+				p.workloads = buildWorkloads(nsIdx)
+				p.observations = observeAll(p)
+				for _, check := range Checks {
+					check.Run(p)
+				}
+				p.noteEventGap()
+				results <- result{p.dropIgnored(consolidate(p.findings)), p.gaps}
+			}
+		}()
+	}
+	go func() {
+		streams := newWorkloadStreams(ctx, c, idx)
+		for {
+			nsIdx, ok := streams.next()
+			if !ok {
+				break
+			}
+			units <- nsIdx
+		}
+		close(units)
+		wg.Wait()
+		close(results)
+	}()
 	var findings []Finding
-	streams := newWorkloadStreams(ctx, c, idx)
-	for {
-		ns, ok := streams.next()
-		if !ok {
-			break
-		}
-		p.namespace = ns
-		p.workloads = buildWorkloads(idx)
-		p.observations = observeAll(p)
-		for _, check := range Checks {
-			check.Run(p)
-		}
-		p.noteEventGap()
-		findings = append(findings, p.dropIgnored(consolidate(p.findings))...)
-		p.findings = nil
+	p := &pass{ctx: ctx, cluster: c, idx: idx, shared: sh, gaps: map[string]*coverageGap{}}
+	for r := range results {
+		findings = append(findings, r.findings...)
+		p.mergeGaps(r.gaps)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -70,7 +98,30 @@ func Analyze(ctx context.Context, c Cluster) (*Result, error) {
 	p.reportCoverageGaps()
 	findings = append(findings, consolidate(p.findings)...)
 	SortFindings(findings)
-	return &Result{Findings: findings, Warnings: idx.warnings}, nil
+	return &Result{Findings: findings, Warnings: append(idx.failures.warnings, sh.warnings...)}, nil
+}
+
+// shared is what the namespaces' passes build once and read together: the
+// RBAC evaluator, the producers of Secrets, the SecretProviderClasses.
+type shared struct {
+	policyOnce sync.Once
+	policy     *rbac.Policy
+
+	producersOnce sync.Once
+	producers     *producerIndex
+
+	classesOnce sync.Once
+	classes     map[nsName]string
+	classesHeld bool
+
+	mu       sync.Mutex
+	warnings []string
+}
+
+func (s *shared) warn(w ...string) {
+	s.mu.Lock()
+	s.warnings = append(s.warnings, w...)
+	s.mu.Unlock()
 }
 
 // pass is the state one analysis run shares between checks.
@@ -86,9 +137,8 @@ type pass struct {
 	// gaps counts, per kind the dump lacked, the references whose check had to
 	// rest on events and status alone.
 	gaps map[string]*coverageGap
-	// rbacPolicy and producers are built on first use.
-	rbacPolicy *rbac.Policy
-	producers  *producerIndex
+	// shared is built once for every namespace's pass.
+	shared *shared
 }
 
 // report records a finding, filling its severity from the registry when unset.
@@ -112,7 +162,7 @@ func (p *pass) report(f Finding) {
 // covers tells whether a missing object of kind is really missing: the source
 // collected the kind and the client could list it.
 func (p *pass) covers(kind, namespace, name string) (bool, string) {
-	if reason, failed := p.idx.listFailed[kind]; failed {
+	if reason, failed := p.idx.failures.reason(kind); failed {
 		return false, reason
 	}
 	return p.cluster.covers(kind, namespace, name)

@@ -41,7 +41,7 @@ func providerClasses(p *pass) (map[nsName]string, bool) {
 		list, err := p.cluster.Dynamic.Resource(gvr).Namespace(metav1.NamespaceAll).List(p.ctx, metav1.ListOptions{})
 		if err != nil {
 			if !apierrors.IsNotFound(err) {
-				p.idx.warnings = append(p.idx.warnings, fmt.Sprintf("listing %s failed: %v", gvr.GroupResource(), err))
+				p.shared.warn(fmt.Sprintf("listing %s failed: %v", gvr.GroupResource(), err))
 			}
 			continue
 		}
@@ -88,7 +88,10 @@ func runCSI(p *pass) {
 			continue
 		}
 		if !listed {
-			classes, held = providerClasses(p)
+			p.shared.classesOnce.Do(func() {
+				p.shared.classes, p.shared.classesHeld = providerClasses(p)
+			})
+			classes, held = p.shared.classes, p.shared.classesHeld
 			listed = true
 		}
 		byVolume := map[string][]observation{}

@@ -390,7 +390,7 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, sources []regi
 			ID: ImagePullAuthFailed, Namespace: ns, Object: w.ref(), Pods: podsOfObs(fails), Secret: matchSecrets(matches),
 			Reference: "image " + img, Message: msg, Evidence: obsEvidence(fails),
 			Remediation: authFailedRemedy(len(refs) > 0, unjudged, registryauth.Registry(img)),
-			Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get events -n %s --field-selector reason=Failed | grep -i 'pull'", ns)}},
+			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get events -n %s --field-selector reason=Failed | grep -i 'pull'", ns)}},
 		}
 		for _, name := range unjudged {
 			f.Commands.Confirm = append(f.Commands.Confirm, pullRegistriesCommand(p, ns, name))

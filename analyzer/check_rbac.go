@@ -25,10 +25,10 @@ var rbacKinds = []string{"Role", "RoleBinding", "ClusterRole", "ClusterRoleBindi
 
 // policy builds the RBAC evaluator once per pass, from the dumped objects.
 func (p *pass) policy() *rbac.Policy {
-	if p.rbacPolicy == nil {
-		p.rbacPolicy = rbac.NewPolicy(p.idx.roles, p.idx.clusterRoles, p.idx.roleBindings, p.idx.clusterRoleBindings)
-	}
-	return p.rbacPolicy
+	p.shared.policyOnce.Do(func() {
+		p.shared.policy = rbac.NewPolicy(p.idx.roles, p.idx.clusterRoles, p.idx.roleBindings, p.idx.clusterRoleBindings)
+	})
+	return p.shared.policy
 }
 
 // rbacCovered tells whether the dump holds the RBAC objects an answer for
@@ -225,7 +225,7 @@ func CanI(ctx context.Context, c Cluster, user string, req rbac.Request) (CanIAn
 	if err != nil {
 		return CanIAnswer{}, err
 	}
-	p := &pass{ctx: ctx, cluster: c, idx: idx}
+	p := &pass{ctx: ctx, cluster: c, idx: idx, shared: &shared{}}
 	if ok, _, why := p.rbacCovered(req.Namespace); !ok {
 		return CanIAnswer{Why: why}, nil
 	}

@@ -9,8 +9,11 @@ import (
 // coverageGap accumulates, for one kind the source lacked, what the checks could
 // therefore only judge from events and status.
 type coverageGap struct {
-	Kind       string
-	Why        string
+	Kind string
+	Why  string
+	// WhyNamespace is where Why was said: of the namespaces judged in
+	// parallel, the first in order gives the reason, so output is stable.
+	WhyNamespace string
 	Workloads  map[objectKey]bool
 	Namespaces map[string]bool
 }
@@ -20,7 +23,7 @@ type coverageGap struct {
 func (p *pass) noteGap(kind, why string, w *workload) {
 	g := p.gaps[kind]
 	if g == nil {
-		g = &coverageGap{Kind: kind, Why: why, Workloads: map[objectKey]bool{}, Namespaces: map[string]bool{}}
+		g = &coverageGap{Kind: kind, Why: why, WhyNamespace: w.Namespace, Workloads: map[objectKey]bool{}, Namespaces: map[string]bool{}}
 		p.gaps[kind] = g
 	}
 	g.Workloads[w.key()] = true
@@ -88,4 +91,24 @@ func gapRemedy(kind string) string {
 		return "For a complete check, ask for a dump that includes Secrets without their values: secretscan collect keeps their types, key names and sizes, never the values"
 	}
 	return fmt.Sprintf("For a complete check, ask for a dump that includes %ss (secretscan collect gathers every kind the checks read)", kind)
+}
+
+// mergeGaps adds one namespace's coverage gaps to the run's.
+func (p *pass) mergeGaps(gaps map[string]*coverageGap) {
+	for kind, g := range gaps {
+		have := p.gaps[kind]
+		if have == nil {
+			p.gaps[kind] = g
+			continue
+		}
+		if g.WhyNamespace < have.WhyNamespace {
+			have.Why, have.WhyNamespace = g.Why, g.WhyNamespace
+		}
+		for w := range g.Workloads {
+			have.Workloads[w] = true
+		}
+		for ns := range g.Namespaces {
+			have.Namespaces[ns] = true
+		}
+	}
 }

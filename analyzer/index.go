@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
@@ -60,10 +61,42 @@ type index struct {
 
 	events *eventIndex
 
-	// listFailed records kinds the client could not list (e.g. forbidden on a
-	// live cluster): their absence proves nothing.
-	listFailed map[string]string
-	warnings   []string
+	// failures records kinds the client could not list (e.g. forbidden on a
+	// live cluster): their absence proves nothing. Shared by every
+	// namespace's copy of the index, and written while they are judged.
+	failures *listFailures
+
+	// namespace is set on a namespace's copy of the index.
+	namespace string
+}
+
+// listFailures is the kinds that failed to list, and the warnings saying so.
+type listFailures struct {
+	mu       sync.Mutex
+	kinds    map[string]string
+	warnings []string
+}
+
+// reason returns why a kind could not be listed, if it could not.
+func (f *listFailures) reason(kind string) (string, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	r, ok := f.kinds[kind]
+	return r, ok
+}
+
+func (f *listFailures) warn(w string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.warnings = appendUnique(f.warnings, w)
+}
+
+// forNamespace returns a copy of the index for one namespace's workload
+// objects; the cluster-wide maps are shared, read-only.
+func (idx *index) forNamespace() *index {
+	c := *idx
+	c.resetWorkloads()
+	return &c
 }
 
 // listAll pages through a typed list call and returns every item, by pointer
@@ -118,14 +151,16 @@ func (idx *index) recordFailure(ctx context.Context, kind string, err error) {
 	if apierrors.IsForbidden(err) {
 		reason = "listing was forbidden"
 	}
-	idx.listFailed[kind] = reason
-	idx.warnings = append(idx.warnings, fmt.Sprintf("listing %ss failed: %v", kind, err))
+	idx.failures.mu.Lock()
+	idx.failures.kinds[kind] = reason
+	idx.failures.mu.Unlock()
+	idx.failures.warn(fmt.Sprintf("listing %ss failed: %v", kind, err))
 }
 
 // buildIndex lists the cluster-wide kinds once. A failed list is recorded, not
 // fatal: the checks that need the kind then treat it as not collected.
 func buildIndex(ctx context.Context, c Cluster) (*index, error) {
-	idx := &index{listFailed: map[string]string{}, secretNamespace: map[string][]string{}, secretNames: map[string][]string{}}
+	idx := &index{failures: &listFailures{kinds: map[string]string{}}, secretNamespace: map[string][]string{}, secretNames: map[string][]string{}}
 	idx.resetWorkloads()
 	core, rbac := c.Client.CoreV1(), c.Client.RbacV1()
 
@@ -174,7 +209,7 @@ func buildIndex(ctx context.Context, c Cluster) (*index, error) {
 		}
 	})
 	if err != nil && !apierrors.IsNotFound(err) && ctx.Err() == nil {
-		idx.warnings = append(idx.warnings, fmt.Sprintf("listing events.k8s.io Events failed: %v", err))
+		idx.failures.warn(fmt.Sprintf("listing events.k8s.io Events failed: %v", err))
 	}
 	idx.events.finish()
 	return idx, ctx.Err()

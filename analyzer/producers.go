@@ -181,11 +181,11 @@ func isProgressReason(reason string) bool {
 
 // producerOf returns the producer of Secret namespace/name, if the cluster has one.
 func (p *pass) producerOf(namespace, name string) *producer {
-	if p.producers == nil {
-		p.producers = listProducers(p.ctx, p.cluster)
-		p.idx.warnings = append(p.idx.warnings, p.producers.warnings...)
-	}
-	list := p.producers.byTarget[nsName{namespace, name}]
+	p.shared.producersOnce.Do(func() {
+		p.shared.producers = listProducers(p.ctx, p.cluster)
+		p.shared.warn(p.shared.producers.warnings...)
+	})
+	list := p.shared.producers.byTarget[nsName{namespace, name}]
 	if len(list) == 0 {
 		return p.producerFromEvents(namespace, name)
 	}

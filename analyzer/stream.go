@@ -96,10 +96,11 @@ func newWorkloadStreams(ctx context.Context, c Cluster, idx *index) *workloadStr
 	}}
 }
 
-// next loads the workload objects of the next namespace into the index and
-// returns it; false when every stream is exhausted.
-func (w *workloadStreams) next() (string, bool) {
-	w.idx.resetWorkloads()
+// next returns the next namespace's index: the cluster-wide index shared
+// (read-only) with that namespace's workload objects; false when every stream
+// is exhausted.
+func (w *workloadStreams) next() (*index, bool) {
+	nsIdx := w.idx.forNamespace()
 	ns, found := "", false
 	for _, s := range w.streams {
 		if n, ok := s.peek(w.ctx, w.idx); ok && (!found || n < ns) {
@@ -107,12 +108,12 @@ func (w *workloadStreams) next() (string, bool) {
 		}
 	}
 	if !found || w.ctx.Err() != nil {
-		return "", false
+		return nil, false
 	}
 	if w.started && ns <= w.last {
 		// The server listed out of namespace order: this namespace's objects
 		// arrive in two parts, and its workloads are judged from each part.
-		w.idx.warnings = appendUnique(w.idx.warnings, fmt.Sprintf("the API server listed namespace %s out of order; its workloads may be judged from partial data", ns))
+		w.idx.failures.warn(fmt.Sprintf("the API server listed namespace %s out of order; its workloads may be judged from partial data", ns))
 	}
 	w.started, w.last = true, ns
 	for _, s := range w.streams {
@@ -121,10 +122,11 @@ func (w *workloadStreams) next() (string, bool) {
 			if !ok || n != ns {
 				break
 			}
-			s.add(w.idx, s.buf[s.pos])
+			s.add(nsIdx, s.buf[s.pos])
 			s.buf[s.pos] = nil
 			s.pos++
 		}
 	}
-	return ns, true
+	nsIdx.namespace = ns
+	return nsIdx, true
 }
