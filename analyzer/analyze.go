@@ -177,7 +177,6 @@ var supersedes = map[ID][]ID{
 	SATokenSecretNotFound:     {SecretNotFound, SecretMountFailed},
 	SecretSourceNotReady:      {SecretNotFound, SecretMountFailed, SecretInOtherNamespace},
 	NodeSecretForbidden:       {SecretMountFailed},
-	CSISecretMountFailed:      {SecretMountFailed},
 	SecretCreatedAfterFailure: {SecretMountFailed},
 	PullSecretNotFound:        {ImagePullAuthFailed},
 	PullSecretWrongType:       {ImagePullAuthFailed},
@@ -247,7 +246,10 @@ func consolidate(in []Finding) []Finding {
 			}
 			into = next
 		}
-		if into != nil {
+		// A general finding graver than the specific one says something it does
+		// not (a pod still stuck beside a node denial that "usually clears"),
+		// and a registry mismatch explains only its own image's refusals.
+		if into != nil && f.Severity <= into.Severity && (into.ID != PullSecretNoRegistryMatch || into.Reference == f.Reference) {
 			into.Pods = unionSorted(into.Pods, f.Pods)
 			into.Evidence = appendUnique(into.Evidence, f.Evidence...)
 			continue

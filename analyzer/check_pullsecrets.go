@@ -177,18 +177,13 @@ func checkPullSecrets(p *pass, w *workload) {
 			f.Pods = unionSorted(f.Pods, podsOfObs(retrievedNames[r.Name]))
 			f.Evidence = append([]string{specLine}, evidence...)
 			f.Message = fmt.Sprintf("image pull Secret %s/%s, named by %s, does not exist", ns, r.Name, r.By)
-			if strings.Contains(r.Name, "${") || strings.Contains(r.Name, "{{") {
+			if templateVariable(r.Name) {
 				f.Message = fmt.Sprintf("image pull Secret name %q, named by %s, is an unexpanded template variable: the manifest was applied without substitution", r.Name, r.By)
 			}
 			if !covered {
 				f.Message += fmt.Sprintf(" (from events: %s)", why)
 			}
-			if len(authFailures) == 0 && podsRunSince(w, time.Time{}) {
-				// The image pulled without it (public, or node credentials): it
-				// bites only when a pod lands where those do not apply.
-				f.Severity = SeverityWarning
-				f.Message += "; the pods run all the same (the image pulled without it), so it matters only where they do not"
-			}
+			pullStillWorks(w, authFailures, &f)
 			f.Remediation = fmt.Sprintf("Create the pull Secret in namespace %s, or fix the name in %s", ns, r.By)
 			f.Commands = &Commands{
 				Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s", shellArg(r.Name), ns)},
@@ -217,6 +212,7 @@ func checkPullSecrets(p *pass, w *workload) {
 				// A Secret's type is immutable: replace --force deletes and recreates it.
 				Fix: []string{fmt.Sprintf("kubectl create secret docker-registry %s -n %s --docker-server=REGISTRY --docker-username=USER --docker-password=PASSWORD --dry-run=client -o yaml | kubectl replace --force -f -", r.Name, ns)},
 			}
+			pullStillWorks(w, authFailures, &f)
 			p.report(f)
 			continue
 		}
@@ -266,10 +262,11 @@ func checkPullSecrets(p *pass, w *workload) {
 			f := base
 			f.ID = PullSecretMalformed
 			f.Message = fmt.Sprintf("image pull Secret %s/%s is unusable: %s", ns, r.Name, problem)
+			pullStillWorks(w, authFailures, &f)
 			f.Evidence = append([]string{specLine}, obsEvidence(unparseable)...)
 			f.Remediation = fmt.Sprintf("Recreate %s/%s from a working docker login (kubectl create secret docker-registry, or --from-file=.dockerconfigjson=$HOME/.docker/config.json)", ns, r.Name)
 			f.Commands = &Commands{
-				Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data.%s}' | base64 -d | jq -r '.auths // . | keys[]'", r.Name, ns, strings.ReplaceAll(key, ".", "\\."))},
+				Confirm: []string{pullRegistriesCommand(p, ns, r.Name)},
 				Fix:     []string{fmt.Sprintf("kubectl create secret docker-registry %s -n %s --docker-server=REGISTRY --docker-username=USER --docker-password=PASSWORD --dry-run=client -o yaml | kubectl replace -f -", r.Name, ns)},
 			}
 			p.report(f)
@@ -336,7 +333,7 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, sources []regi
 		}
 		f := Finding{
 			ID: PullSecretNoRegistryMatch, Namespace: ns, Object: w.ref(), Pods: w.podNames(), Secret: sourceNames(sources),
-			Reference: "imagePullSecrets",
+			Reference: "image " + n,
 			Message: fmt.Sprintf("no pull Secret holds credentials the kubelet would use for %s (registry %s); the pull Secrets cover %s",
 				img, registryauth.Registry(img), strings.Join(registries, ", ")),
 			Evidence:    append(pullSpecEvidence(w, refs), obsEvidence(fails)...),
@@ -345,7 +342,7 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, sources []regi
 				Confirm: []string{pullRegistriesCommand(p, ns, sources[0].Secret)},
 				Fix: []string{
 					fmt.Sprintf("kubectl create secret docker-registry %s-pull -n %s --docker-server=%s --docker-username=USER --docker-password=PASSWORD", w.Name, ns, registryauth.Registry(img)),
-					fmt.Sprintf("kubectl patch %s %s -n %s --type=json -p '[{\"op\":\"add\",\"path\":\"%s/imagePullSecrets/-\",\"value\":{\"name\":\"%s-pull\"}}]'", strings.ToLower(w.Kind), w.Name, ns, templateSpecPath(w.Kind), w.Name),
+					attachPullSecret(w, refs, w.Name+"-pull"),
 				},
 			},
 		}
@@ -460,9 +457,9 @@ func imagePulled(w *workload, image string) bool {
 // pullRegistriesCommand prints the registry keys of a pull Secret, never its credentials.
 func pullRegistriesCommand(p *pass, ns, name string) string {
 	if s, ok := p.idx.secrets[nsName{ns, name}]; ok && s.Type == corev1.SecretTypeDockercfg {
-		return fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data.\\.dockercfg}' | base64 -d | jq -r 'keys[]'", name, ns)
+		return fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data.\\.dockercfg}' | base64 -d | jq -r %s", shellArg(name), ns, registriesFilter(false))
 	}
-	return fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data.\\.dockerconfigjson}' | base64 -d | jq -r '.auths | keys[]'", name, ns)
+	return fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data.\\.dockerconfigjson}' | base64 -d | jq -r %s", shellArg(name), ns, registriesFilter(true))
 }
 
 // templateSpecPath is the JSON pointer of a workload's pod spec, for patches.
@@ -484,4 +481,41 @@ func authFailedRemedy(hasPullSecrets bool, unjudged []string, registry string) s
 		return "Create a pull Secret for the registry (kubectl create secret docker-registry) and list it under imagePullSecrets of the pod template or its ServiceAccount, or check the image name"
 	}
 	return "Refresh the registry credentials in the pull Secret (kubectl create secret docker-registry ... --dry-run=client -o yaml | kubectl replace -f -), or check that the account can pull this repository"
+}
+
+// registriesFilter is a jq program that prints a docker config's registry keys
+// and, whatever the payload holds, never a value: jq's own errors quote the
+// input they choke on, so every shape is tested before it is indexed.
+func registriesFilter(wrapped bool) string {
+	if wrapped {
+		return `'if type != "object" then "not a JSON object" elif (.auths | type) != "object" then "no auths object" else .auths | keys[] end'`
+	}
+	return `'if type != "object" then "not a JSON object" else keys[] end'`
+}
+
+// pullStillWorks lowers a pull Secret finding to a warning when every pod of
+// the workload runs and no pull was refused: the images came without the
+// Secret (public, cached, or node credentials), and the problem bites only when
+// a pod lands where they do not.
+func pullStillWorks(w *workload, authFailures []observation, f *Finding) {
+	if len(authFailures) == 0 && podsRunSince(w, time.Time{}) {
+		f.Severity = SeverityWarning
+		f.Message += "; the pods run all the same (their images came without it), so it matters only where that does not hold"
+	}
+}
+
+// attachPullSecret is the command that adds a pull Secret where the workload's
+// pull Secrets come from: its pod template, or its ServiceAccount. A bare
+// Pod's list cannot change: it has to be recreated.
+func attachPullSecret(w *workload, refs []*pullRef, secret string) string {
+	value := fmt.Sprintf(`{"name":"%s"}`, secret)
+	for _, r := range refs {
+		if sa, ok := strings.CutPrefix(r.By, "ServiceAccount "); ok {
+			return fmt.Sprintf("kubectl patch serviceaccount %s -n %s --type=json -p '[{\"op\":\"add\",\"path\":\"/imagePullSecrets/-\",\"value\":%s}]'", sa, w.Namespace, value)
+		}
+	}
+	if w.Kind == "Pod" {
+		return fmt.Sprintf("# a Pod's imagePullSecrets cannot change: recreate pod %s/%s with %s added to spec.imagePullSecrets", w.Namespace, w.Name, secret)
+	}
+	return fmt.Sprintf("kubectl patch %s %s -n %s --type=json -p '[{\"op\":\"add\",\"path\":\"%s/imagePullSecrets/-\",\"value\":%s}]'", strings.ToLower(w.Kind), w.Name, w.Namespace, templateSpecPath(w.Kind), value)
 }

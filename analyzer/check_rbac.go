@@ -122,16 +122,21 @@ func reportRBACDenial(p *pass, w *workload, user, namespace, secretName string, 
 	if containsString(verbs, "list") || containsString(verbs, "watch") {
 		grantName = ""
 	}
-	manifest := rbac.MinimalGrantYAML(namespace, saName, strings.Join(verbs, ","), grantName)
+	grantVerbs := verbs
+	if containsString(verbs, "list") && !containsString(verbs, "watch") {
+		// A denied list is most often an informer, which watches next.
+		grantVerbs = append(append([]string(nil), verbs...), "watch")
+	}
+	manifest := rbac.GrantYAML(namespace, saNS, saName, grantVerbs, grantName)
 	if namespace == "" {
-		manifest = clusterGrantYAML(saNS, saName, verbs)
+		manifest = clusterGrantYAML(saNS, saName, grantVerbs)
 	}
 	f.Commands.Fix = []string{"kubectl apply -f - <<'EOF'\n" + strings.TrimRight(manifest, "\n") + "\nEOF"}
 	grantKind := "a Role and RoleBinding"
 	if namespace == "" {
 		grantKind = "a ClusterRole and ClusterRoleBinding"
 	}
-	f.Remediation = fmt.Sprintf("Grant ServiceAccount %s/%s %s on %s with %s (the minimal manifest is in the commands), or fix the binding the near misses name", saNS, saName, strings.Join(verbs, ", "), target, grantKind)
+	f.Remediation = fmt.Sprintf("Grant ServiceAccount %s/%s %s on %s with %s (the minimal manifest is in the commands)", saNS, saName, strings.Join(verbs, ", "), target, grantKind)
 
 	covered, kind, why := p.rbacCovered(namespace)
 	if !covered {
@@ -184,6 +189,7 @@ func reportRBACDenial(p *pass, w *workload, user, namespace, secretName string, 
 		f.Commands.Fix = nil
 	} else if len(nearMisses) > 0 {
 		f.Message += "; closest: " + nearMisses[0]
+		f.Remediation += ", or fix the binding the closest near miss names"
 	} else {
 		f.Message += "; no Role or binding in the dump grants it"
 	}

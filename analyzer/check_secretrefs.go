@@ -262,7 +262,9 @@ func (p *pass) reportMissingSecret(w *workload, u *usage, required []SecretRef, 
 			f.Message = fmt.Sprintf("Secret %s does not exist in namespace %s but does in %s; pods can only use Secrets of their own namespace", u.Secret, ns, strings.Join(others, ", "))
 			f.Remediation = fmt.Sprintf("Copy the Secret into namespace %s (the command below pipes it without printing its values), or point %s %s/%s at a Secret of its own namespace", ns, w.Kind, ns, w.Name)
 			f.Commands = &Commands{Confirm: confirm, Fix: []string{
-				fmt.Sprintf("kubectl get secret %s -n %s -o json | jq 'del(.metadata.namespace, .metadata.uid, .metadata.resourceVersion, .metadata.creationTimestamp, .metadata.ownerReferences, .metadata.managedFields)' | kubectl apply -n %s -f -", u.Secret, others[0], ns),
+				// create, not apply: apply would keep a second copy of the values
+				// in the last-applied-configuration annotation.
+				fmt.Sprintf("kubectl get secret %s -n %s -o json | jq 'del(.metadata.namespace, .metadata.uid, .metadata.resourceVersion, .metadata.creationTimestamp, .metadata.ownerReferences, .metadata.managedFields, .metadata.annotations[\"kubectl.kubernetes.io/last-applied-configuration\"])' | kubectl create -n %s -f -", u.Secret, others[0], ns),
 			}}
 			p.report(f)
 			return
@@ -352,9 +354,18 @@ func checkExistingSecret(p *pass, w *workload, u *usage, s *corev1.Secret, obs [
 		})
 	}
 
+	// A Secret known to exist, but not which keys it holds (a support
+	// bundle's existence record): a current missing-key failure is taken at
+	// its word.
+	keyObs := filterObs(obs, messages.SecretKeyNotFound, messages.VolumeKeyNotFound)
+	if !redact.KeysKnown(s) && len(keyObs) > 0 && len(missingRequired) == 0 {
+		if cleared, _ := clearedAfter(w, keyObs); !cleared {
+			p.reportMissingKeys(w, u, refsWithKeys(u.Refs, keyObs), keyObs, "the dump records that the Secret exists, not which keys it holds")
+			keyObs = nil
+		}
+	}
 	// Failures recorded before the Secret existed.
-	failures := append(filterObs(obs, messages.SecretNotFound), filterObs(obs, messages.SecretKeyNotFound)...)
-	failures = append(failures, filterObs(obs, messages.VolumeKeyNotFound)...)
+	failures := append(filterObs(obs, messages.SecretNotFound), keyObs...)
 	if len(failures) > 0 && len(missingRequired) == 0 {
 		last := lastOf(failures)
 		created := s.CreationTimestamp.Time

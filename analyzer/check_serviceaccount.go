@@ -103,6 +103,8 @@ func runServiceAccounts(p *pass) {
 
 func admissionRemedy(sig messages.Signal, w *workload) string {
 	switch {
+	case sig.Cause == messages.ServiceAccountTokenMissing:
+		return fmt.Sprintf("Usually clears within seconds once the token controller creates the token Secret; if it does not, check that kube-controller-manager runs with its service-account private key, then recreate the pods of %s %s/%s", w.Kind, w.Namespace, w.Name)
 	case sig.Cause == messages.MountableSecretDenied:
 		return fmt.Sprintf("List the Secret under the ServiceAccount's secrets (or imagePullSecrets), or remove the kubernetes.io/enforce-mountable-secrets annotation from ServiceAccount %s/%s", w.Namespace, w.serviceAccount())
 	case sig.Webhook != "":
@@ -118,9 +120,9 @@ func admissionRemedy(sig messages.Signal, w *workload) string {
 // needs. Multi-line webhook texts (Kyverno lists each policy on a line) are
 // folded onto one.
 func admissionDetail(o observation) string {
-	text := o.Signal.Detail
-	if o.Event != nil {
-		text = o.Event.Message
+	text := o.Text
+	if text == "" {
+		text = o.Signal.Detail
 	}
 	for _, marker := range []string{"denied the request: ", "is forbidden: "} {
 		if i := strings.Index(text, marker); i >= 0 {

@@ -14,8 +14,8 @@ type coverageGap struct {
 	// WhyNamespace is where Why was said: of the namespaces judged in
 	// parallel, the first in order gives the reason, so output is stable.
 	WhyNamespace string
-	Workloads  map[objectKey]bool
-	Namespaces map[string]bool
+	Workloads    map[objectKey]bool
+	Namespaces   map[string]bool
 }
 
 // noteGap records that a check of workload w needed objects of kind that the
@@ -90,7 +90,7 @@ func gapRemedy(kind string) string {
 	if kind == "Secret" {
 		return "For a complete check, ask for a dump that includes Secrets without their values: secretscan collect keeps their types, key names and sizes, never the values"
 	}
-	return fmt.Sprintf("For a complete check, ask for a dump that includes %ss (secretscan collect gathers every kind the checks read)", kind)
+	return fmt.Sprintf("For a complete check, ask for a dump that includes %s (secretscan collect gathers every kind the checks read)", pluralKind(kind))
 }
 
 // mergeGaps adds one namespace's coverage gaps to the run's.
@@ -111,4 +111,12 @@ func (p *pass) mergeGaps(gaps map[string]*coverageGap) {
 			have.Namespaces[ns] = true
 		}
 	}
+}
+
+// pluralKind names a kind in the plural: ServiceAccounts, SecretProviderClasses.
+func pluralKind(kind string) string {
+	if strings.HasSuffix(kind, "s") {
+		return kind + "es"
+	}
+	return kind + "s"
 }

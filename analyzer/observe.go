@@ -16,7 +16,8 @@ import (
 type observation struct {
 	Signal   messages.Signal
 	Secret   string // the Secret named by the text, or found through the pod's volume
-	Evidence string // the quoted Kubernetes text
+	Evidence string // the quoted Kubernetes text, with where it was said
+	Text     string // the message itself
 	Reason   string // event reason or waiting reason
 	Last     time.Time
 	Count    int
@@ -47,7 +48,7 @@ func observeAll(p *pass) map[*workload][]observation {
 		}
 		for _, sig := range e.Signals {
 			obs[w] = append(obs[w], observation{
-				Signal: sig, Secret: secretOfSignal(w, pod, sig), Evidence: e.evidence(), Reason: e.Reason,
+				Signal: sig, Secret: secretOfSignal(w, pod, sig), Evidence: e.evidence(), Text: e.Message, Reason: e.Reason,
 				Last: e.Last, Count: e.Count, Pod: pod, Event: e,
 			})
 		}
@@ -99,7 +100,7 @@ func observeReplicaFailure(w *workload, kind, name string, conds []condition) []
 		}
 		evidence := fmt.Sprintf("%s %s condition ReplicaFailure=True %s: %s", kind, name, c.Reason, oneLine(c.Message))
 		for _, sig := range messages.Classify(c.Message) {
-			out = append(out, observation{Signal: sig, Secret: sig.Secret, Evidence: evidence, Reason: c.Reason, Last: c.Last, Count: 1, Current: true})
+			out = append(out, observation{Signal: sig, Secret: sig.Secret, Evidence: evidence, Text: c.Message, Reason: c.Reason, Last: c.Last, Count: 1, Current: true})
 		}
 	}
 	return out
@@ -117,7 +118,7 @@ func observePod(p *pass, w *workload, pod *corev1.Pod) []observation {
 		if wait := cs.State.Waiting; wait != nil && wait.Message != "" {
 			evidence := fmt.Sprintf("Pod %s container %s waiting %s: %s", pod.Name, cs.Name, wait.Reason, oneLine(wait.Message))
 			for _, sig := range messages.Classify(wait.Message) {
-				out = append(out, observation{Signal: sig, Secret: secretOfSignal(w, pod.Name, sig), Evidence: evidence, Reason: wait.Reason, Count: 1, Pod: pod.Name, Current: true})
+				out = append(out, observation{Signal: sig, Secret: secretOfSignal(w, pod.Name, sig), Evidence: evidence, Text: wait.Message, Reason: wait.Reason, Count: 1, Pod: pod.Name, Current: true})
 			}
 		}
 		if term := cs.LastTerminationState.Terminated; term != nil && term.Message != "" {
@@ -130,7 +131,7 @@ func observePod(p *pass, w *workload, pod *corev1.Pod) []observation {
 				}
 				evidence := fmt.Sprintf("Pod %s container %s last terminated %s (exit %d, %s): %s", pod.Name, cs.Name, term.Reason, term.ExitCode, term.FinishedAt.UTC().Format(time.RFC3339), clip(oneLine(line), 400))
 				for _, sig := range sigs {
-					out = append(out, observation{Signal: sig, Secret: secretOfSignal(w, pod.Name, sig), Evidence: evidence, Reason: term.Reason, Last: term.FinishedAt.Time, Count: 1, Pod: pod.Name})
+					out = append(out, observation{Signal: sig, Secret: secretOfSignal(w, pod.Name, sig), Evidence: evidence, Text: line, Reason: term.Reason, Last: term.FinishedAt.Time, Count: 1, Pod: pod.Name})
 				}
 			}
 		}

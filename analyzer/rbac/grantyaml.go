@@ -14,15 +14,35 @@ const maxObjectName = 253
 // ServiceAccount, as a two-document manifest for `kubectl apply -f -`.
 // An empty verb means get.
 func MinimalGrantYAML(namespace, saName, verb, secretName string) string {
-	if verb == "" {
-		verb = "get"
+	return GrantYAML(namespace, namespace, saName, []string{verb}, secretName)
+}
+
+// GrantYAML is MinimalGrantYAML for several verbs and a ServiceAccount of
+// another namespace (a RoleBinding may name one): the Role and RoleBinding
+// live in namespace, the subject in saNamespace.
+func GrantYAML(namespace, saNamespace, saName string, verbs []string, secretName string) string {
+	var kept []string
+	for _, v := range verbs {
+		if v == "" {
+			v = "get"
+		}
+		// create carries no name at authorization time, so resourceNames would
+		// make the Role useless for it.
+		if v == "create" || v == "deletecollection" {
+			secretName = ""
+		}
+		if !contains(kept, v) {
+			kept = append(kept, v)
+		}
 	}
-	// create carries no name at authorization time, so resourceNames would
-	// make the Role useless for it.
-	if verb == "create" || verb == "deletecollection" {
-		secretName = ""
+	if len(kept) == 0 {
+		kept = []string{"get"}
 	}
-	name := grantObjectName(saName, verb, secretName)
+	name := grantObjectName(saName, kept[0], secretName)
+	quoted := make([]string, len(kept))
+	for i, v := range kept {
+		quoted[i] = yamlString(v)
+	}
 
 	var b strings.Builder
 	b.WriteString("apiVersion: rbac.authorization.k8s.io/v1\n")
@@ -33,7 +53,7 @@ func MinimalGrantYAML(namespace, saName, verb, secretName string) string {
 	b.WriteString("rules:\n")
 	b.WriteString("- apiGroups: [\"\"]\n")
 	b.WriteString("  resources: [\"secrets\"]\n")
-	b.WriteString("  verbs: [" + yamlString(verb) + "]\n")
+	b.WriteString("  verbs: [" + strings.Join(quoted, ", ") + "]\n")
 	if secretName != "" {
 		b.WriteString("  resourceNames: [" + yamlString(secretName) + "]\n")
 	}
@@ -50,8 +70,17 @@ func MinimalGrantYAML(namespace, saName, verb, secretName string) string {
 	b.WriteString("subjects:\n")
 	b.WriteString("- kind: ServiceAccount\n")
 	b.WriteString("  name: " + yamlString(saName) + "\n")
-	b.WriteString("  namespace: " + yamlString(namespace) + "\n")
+	b.WriteString("  namespace: " + yamlString(saNamespace) + "\n")
 	return b.String()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // grantObjectName builds "<sa>-read-<secret>" ("-secrets" without a name),
