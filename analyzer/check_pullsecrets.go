@@ -169,6 +169,19 @@ func checkPullSecrets(p *pass, w *workload) {
 			evidence := obsEvidence(retrievedNames[r.Name])
 			if !covered && len(evidence) == 0 {
 				p.noteGap("Secret", why, w)
+				// The kubelet's keyring error names no Secret: with one pull
+				// Secret, it is that one.
+				if len(unparseable) > 0 && len(refs) == 1 {
+					f := base
+					f.ID = PullSecretMalformed
+					f.Pods = unionSorted(f.Pods, podsOfObs(unparseable))
+					f.Message = fmt.Sprintf("image pull Secret %s/%s is unusable: the kubelet could not parse it (from events: %s)", ns, r.Name, why)
+					f.Evidence = append([]string{specLine}, obsEvidence(unparseable)...)
+					f.Remediation = fmt.Sprintf("Recreate %s/%s from a working docker login (kubectl create secret docker-registry, or --from-file=.dockerconfigjson=$HOME/.docker/config.json)", ns, r.Name)
+					f.Commands = &Commands{Confirm: []string{pullRegistriesCommand(p, ns, r.Name)}}
+					p.report(f)
+					continue
+				}
 				unjudged = append(unjudged, r.Name)
 				continue
 			}

@@ -142,3 +142,14 @@ status:
     state: {waiting: {reason: ImagePullBackOff, message: 'Back-off pulling image "` + image + `"'}}
 `
 }
+
+// Without Secrets in the dump, the kubelet's own keyring error still tells a
+// malformed pull Secret apart, when the pod names only one.
+func TestMalformedPullSecretFromEvents(t *testing.T) {
+	docs := []string{appDeployment("regcred", "reg.example.com/app:1"),
+		podOfApp("app-5c9d8f7b6-x1y2z", "reg.example.com/app:1", "regcred"),
+		eventDoc("e1", "Pod", "app-5c9d8f7b6-x1y2z", "pod-app", "Warning", "Failed", "kubelet",
+			`Failed to pull image "reg.example.com/app:1": unable to parse auth field, must be formatted as base64(username:password)`, "2026-11-20T10:00:00Z", 5)}
+	findings := analyze(t, nsShop+"---\n"+strings.Join(docs, "---\n"), coverageStub{"Secret": "kubectl cluster-info dump holds no Secrets"})
+	sameLines(t, brief(findings), []string{"pull-secret-malformed error shop/Deployment/app regcred", "coverage-gap info /Secret/ "})
+}
