@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -108,12 +110,22 @@ func decodeError(err error) string {
 		if field == "" {
 			field = "a field"
 		}
-		return fmt.Sprintf("field %s has a JSON %s where %s was expected", field, typeErr.Value, typeName(typeErr.Type.String()))
+		// Value is "number 1234" for numbers: the literal may be a value.
+		value, _, _ := strings.Cut(typeErr.Value, " ")
+		return fmt.Sprintf("field %s has a JSON %s where %s was expected", shortText(field), value, typeName(typeErr.Type.String()))
+	}
+	var limit *limitError
+	if errors.As(err, &limit) {
+		return limit.text
 	}
 	msg := err.Error()
 	switch {
 	case strings.Contains(msg, "illegal base64"):
 		return "a value is not valid base64"
+	case strings.Contains(msg, "excessive aliasing"):
+		return "YAML aliases expand the document too much"
+	case strings.Contains(msg, "exceeded max depth"):
+		return fmt.Sprintf("nested deeper than %d levels, more than any decoder reads", MaxDepthCeiling)
 	case strings.HasPrefix(msg, "error converting YAML to JSON"), strings.HasPrefix(msg, "yaml:"):
 		// YAML errors quote a line number, sometimes a token; keep the line only.
 		if i := strings.Index(msg, "line "); i >= 0 {
@@ -126,6 +138,20 @@ func decodeError(err error) string {
 		return "invalid YAML"
 	}
 	return "the document does not decode"
+}
+
+// shortText bounds a name taken from the input (a field path, a key) for a
+// warning: key names are not values, but a hostile one can be megabytes long.
+func shortText(s string) string {
+	s = safeName(s)
+	if len(s) > 80 {
+		cut := 77
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "..."
+	}
+	return s
 }
 
 func typeName(t string) string {
@@ -152,6 +178,9 @@ type decoded struct {
 	// joinedBreaks counts raw line breaks removed from inside JSON strings
 	// (text hard-wrapped by a terminal); the warning says so.
 	joinedBreaks int
+	// badValues names the keys of a Secret whose values were not base64
+	// strings: kept, with their size unknown; the warning says so.
+	badValues []string
 }
 
 // secretSource says how a source treated Secret values before we read them.
@@ -169,6 +198,7 @@ const (
 type decodeOptions struct {
 	hintKind, hintAPIVersion string
 	secrets                  secretSource
+	limits                   docLimits
 }
 
 // decodeDocument reads a document into a typed object (or an unstructured one
@@ -180,14 +210,17 @@ func decodeDocument(d document, opts decodeOptions) (decoded, error) {
 	}
 	raw := d.Raw
 	if d.YAML {
-		j, err := yaml.YAMLToJSON(raw)
+		j, err := yamlToJSON(raw, opts.limits)
 		if err != nil && bytes.Contains(raw, []byte(hiddenMarker)) {
 			// troubleshoot's redactor writes ***HIDDEN*** unquoted, which YAML
 			// reads as a broken alias; quoting it restores what it meant.
-			j, err = yaml.YAMLToJSON(quoteHidden(raw))
+			j, err = yamlToJSON(quoteHidden(raw), opts.limits)
 		}
 		if err != nil {
 			return decoded{}, errors.New(decodeError(err))
+		}
+		if err := checkShape(j, opts.limits); err != nil {
+			return decoded{}, err
 		}
 		raw = j
 		if kind, api := peekTypeMeta(raw); kind != "" {
@@ -201,6 +234,9 @@ func decodeDocument(d document, opts decodeOptions) (decoded, error) {
 		}
 	}
 	if len(raw) == 0 || string(raw) == "null" {
+		if d.Index >= 0 {
+			return decoded{}, errNullItem
+		}
 		return decoded{}, errNoObject
 	}
 	if d.Kind == "" {
@@ -230,18 +266,30 @@ func decodeDocument(d document, opts decodeOptions) (decoded, error) {
 					}
 				}
 			}
+			var bad []string
+			if err != nil && d.Kind == "Secret" {
+				if s, keys, ok := salvageSecret(raw); ok {
+					obj, bad, err = s, keys, nil
+				}
+			}
 			if err != nil {
 				if d.Kind == "Secret" {
 					return decoded{}, fmt.Errorf("Secret: %s", decodeError(err))
 				}
 				return decoded{}, errors.New(decodeError(err))
 			}
+			if err := needName(obj, gvk.Kind); err != nil {
+				return decoded{}, err
+			}
 			obj.GetObjectKind().SetGroupVersionKind(gvk)
 			if s, ok := obj.(*corev1.Secret); ok && opts.secrets == secretValuesMustGather {
 				noteElidedValues(s)
 			}
 			stripTyped(obj)
-			return decoded{obj: obj, gvk: gvk, kind: gvk.Kind, typed: true, joinedBreaks: joined}, nil
+			if s, ok := obj.(*corev1.Secret); ok && len(bad) > 0 {
+				forgetSizes(s, bad)
+			}
+			return decoded{obj: obj, gvk: gvk, kind: gvk.Kind, typed: true, joinedBreaks: joined, badValues: bad}, nil
 		}
 	}
 	var content map[string]any
@@ -270,11 +318,106 @@ func decodeDocument(d document, opts decodeOptions) (decoded, error) {
 	if u.GetKind() == "Secret" || strings.HasSuffix(u.GetKind(), "List") {
 		// A Secret the scheme could not type (an unknown apiVersion) is not kept:
 		// its values would survive. Nested Lists are not objects.
-		return decoded{}, fmt.Errorf("%s of apiVersion %q is not readable", u.GetKind(), u.GetAPIVersion())
+		return decoded{}, fmt.Errorf("%s of apiVersion %q is not readable", shortText(u.GetKind()), shortText(u.GetAPIVersion()))
+	}
+	if err := needName(u, u.GetKind()); err != nil {
+		return decoded{}, err
 	}
 	stripUnstructured(u)
 	gv, _ := schema.ParseGroupVersion(u.GetAPIVersion())
 	return decoded{obj: u, gvk: gv.WithKind(u.GetKind()), kind: u.GetKind(), joinedBreaks: joined}, nil
+}
+
+// yamlToJSON converts a YAML document once its aliases are known to expand
+// within the limits.
+func yamlToJSON(raw []byte, lim docLimits) ([]byte, error) {
+	if lim.maxAliasNodes > 0 {
+		if err := checkYAMLAliases(raw, lim); err != nil {
+			return nil, err
+		}
+	}
+	return yaml.YAMLToJSON(raw)
+}
+
+// needName refuses an object without a name: nothing can refer to it, and
+// every nameless object of a kind and namespace would merge into one.
+func needName(obj runtime.Object, kind string) error {
+	acc, err := meta.Accessor(obj)
+	if err != nil {
+		return nil
+	}
+	if acc.GetName() != "" {
+		return nil
+	}
+	if acc.GetGenerateName() != "" {
+		return fmt.Errorf("the %s has no name, only a generateName", shortText(kind))
+	}
+	return fmt.Errorf("the %s has no name", shortText(kind))
+}
+
+// salvageSecret reads a Secret whose data holds a value that is not a base64
+// string (a hand-edited manifest, a damaged dump): that key is kept with no
+// value, so that the Secret and its other keys still count. It reports the
+// keys so read, and false if the Secret is damaged elsewhere too.
+func salvageSecret(raw []byte) (*corev1.Secret, []string, bool) {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(raw, &top) != nil {
+		return nil, nil, false
+	}
+	var bad []string
+	for _, field := range []string{"data", "stringData"} {
+		if top[field] == nil {
+			continue
+		}
+		var values map[string]json.RawMessage
+		if json.Unmarshal(top[field], &values) != nil {
+			return nil, nil, false
+		}
+		for k, v := range values {
+			var ok error
+			if field == "data" {
+				var b []byte
+				ok = json.Unmarshal(v, &b)
+			} else {
+				var s *string
+				ok = json.Unmarshal(v, &s)
+			}
+			if ok != nil {
+				values[k] = json.RawMessage(`""`)
+				bad = append(bad, k)
+			}
+		}
+		fixed, err := json.Marshal(values)
+		if err != nil {
+			return nil, nil, false
+		}
+		top[field] = fixed
+	}
+	if len(bad) == 0 {
+		return nil, nil, false
+	}
+	fixed, err := json.Marshal(top)
+	if err != nil {
+		return nil, nil, false
+	}
+	var s corev1.Secret
+	if json.Unmarshal(fixed, &s) != nil {
+		return nil, nil, false
+	}
+	sort.Strings(bad)
+	return &s, bad, true
+}
+
+// forgetSizes drops the recorded sizes of keys whose values could not be read.
+func forgetSizes(s *corev1.Secret, keys []string) {
+	sizes := redact.Sizes(s)
+	if sizes == nil {
+		return
+	}
+	for _, k := range keys {
+		delete(sizes, k)
+	}
+	s.Annotations[redact.SizesAnnotation] = redact.EncodeSizes(sizes)
 }
 
 func isSyntaxError(err error) bool {

@@ -300,10 +300,6 @@ func skipTextTable(l *loadState, name string, _ *bufio.Reader, _ route) error {
 	return nil
 }
 
-// routeSecretscan recognises the bundle `secretscan collect` writes; a later
-// issue defines it.
-func (e *layoutEvidence) routeSecretscan(parts []string) (route, bool) { return route{}, false }
-
 // detectFormat decides the format from the evidence gathered while reading.
 func (l *loadState) detectFormat(container Container) Format {
 	e := l.layout
@@ -361,6 +357,8 @@ func (l *loadState) coverage(format Format) *Coverage {
 		l.mustGatherCoverage(c)
 	case FormatVeleroBackup:
 		l.veleroCoverage(c)
+	case FormatSecretscanBundle:
+		l.secretscanCoverage(c)
 	default:
 		l.presenceCoverage(c, format)
 	}

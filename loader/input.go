@@ -5,6 +5,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"compress/flate"
 	"compress/gzip"
 	"context"
 	"errors"
@@ -15,28 +16,76 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 )
 
 // Limits bound what reading a dump may cost; each has a flag to raise it.
 type Limits struct {
-	// MaxTotalBytes bounds the decompressed bytes of the whole input.
+	// MaxTotalBytes bounds the bytes read in all: every file's decompressed
+	// bytes, and the bytes of every archive (so skipped members count too).
 	MaxTotalBytes int64
-	// MaxMemberBytes bounds one file or archive member.
+	// MaxMemberBytes bounds one file or archive member, decompressed.
 	MaxMemberBytes int64
-	// MaxDocumentBytes bounds one document or List item.
+	// MaxDocumentBytes bounds one document or List item, also once its YAML
+	// aliases are expanded.
 	MaxDocumentBytes int64
 	// MaxArchiveDepth bounds archives inside archives.
 	MaxArchiveDepth int
+	// MaxDepth bounds the nesting of objects and arrays in one document.
+	MaxDepth int
+	// MaxDocumentObjects bounds the JSON objects (YAML mappings) of one
+	// document: decoding "{}" into a typed field costs up to a kilobyte.
+	MaxDocumentObjects int
+	// MaxYAMLAliasNodes bounds the nodes that YAML aliases add to one document
+	// when expanded (a "billion laughs" document adds billions).
+	MaxYAMLAliasNodes int64
 }
 
-// DefaultLimits fit a large real cluster's dump with room to spare.
+// MaxDepthCeiling is the deepest nesting the JSON and YAML decoders read at all.
+const MaxDepthCeiling = 10000
+
+// DefaultLimits fit a large real cluster's dump with room to spare: etcd
+// refuses objects over 1.5 MiB (tens of thousands of JSON objects for the
+// largest CRD schemas), and no real object nests 100 levels deep or expands
+// YAML aliases to more than a few hundred nodes.
 func DefaultLimits() Limits {
 	return Limits{
-		MaxTotalBytes:    8 << 30,
-		MaxMemberBytes:   2 << 30,
-		MaxDocumentBytes: 64 << 20,
-		MaxArchiveDepth:  3,
+		MaxTotalBytes:      4 << 30,
+		MaxMemberBytes:     2 << 30,
+		MaxDocumentBytes:   16 << 20,
+		MaxArchiveDepth:    3,
+		MaxDepth:           1000,
+		MaxDocumentObjects: 100000,
+		MaxYAMLAliasNodes:  10000,
 	}
+}
+
+// withDefaults fills the limits left at zero.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxTotalBytes <= 0 {
+		l.MaxTotalBytes = d.MaxTotalBytes
+	}
+	if l.MaxMemberBytes <= 0 {
+		l.MaxMemberBytes = d.MaxMemberBytes
+	}
+	if l.MaxDocumentBytes <= 0 {
+		l.MaxDocumentBytes = d.MaxDocumentBytes
+	}
+	if l.MaxArchiveDepth <= 0 {
+		l.MaxArchiveDepth = d.MaxArchiveDepth
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = d.MaxDepth
+	}
+	l.MaxDepth = min(l.MaxDepth, MaxDepthCeiling)
+	if l.MaxDocumentObjects <= 0 {
+		l.MaxDocumentObjects = d.MaxDocumentObjects
+	}
+	if l.MaxYAMLAliasNodes <= 0 {
+		l.MaxYAMLAliasNodes = d.MaxYAMLAliasNodes
+	}
+	return l
 }
 
 // LimitError is returned when the input exceeds a limit; the message names the
@@ -95,36 +144,49 @@ type inputWalker struct {
 	visit  memberVisitor
 	link   linkVisitor
 	warn   func(string)
-	total  int64 // decompressed bytes read so far
+	total  int64 // bytes counted toward MaxTotalBytes so far
 	// container is the outermost packaging found.
 	container Container
 	progress  func(int64)
 	sawTar    bool
 	members   int
+	// file is the input when it is a file on disk: a zip is read from it in
+	// place rather than held in memory.
+	file *os.File
 }
 
-// countingReader counts the bytes of one stream against the limit of one
-// file, and, once the stream is known to be a file rather than an archive
-// (leaf), against the total: archives nest, and their bytes would otherwise
-// be counted once per level.
+// countingReader counts the bytes of one stream. Once the stream is known to
+// be a file or a tar (see count), its bytes count toward the total, unless an
+// enclosing tar already counts them: archives nest, and their bytes would
+// otherwise be counted once per level. A gzip stream is counted by what it
+// decompresses to, a zip by its members. A file (not an archive) is also
+// bounded on its own.
 type countingReader struct {
-	r      io.Reader
-	w      *inputWalker
-	member int64
-	name   string
-	leaf   bool
+	r     io.Reader
+	w     *inputWalker
+	n     int64 // bytes read so far
+	name  string
+	total bool // counts toward MaxTotalBytes
+	file  bool // bounded by MaxMemberBytes
 }
 
-// setLeaf counts the stream toward the total from now on, including what was
-// read before it was recognised.
-func (c *countingReader) setLeaf() error {
-	c.leaf = true
-	c.w.total += c.member
-	if c.w.progress != nil && c.member > 0 {
-		c.w.progress(c.member)
+// count decides how the stream is counted, including what was read before
+// its kind was known.
+func (c *countingReader) count(total, file bool) error {
+	c.file = file
+	if total && !c.total {
+		c.total = true
+		c.w.add(c.n)
 	}
+	return c.check()
+}
+
+func (c *countingReader) check() error {
 	if c.w.total > c.w.limits.MaxTotalBytes {
-		return &LimitError{What: "the decompressed input", Limit: c.w.limits.MaxTotalBytes, Flag: "--max-total-bytes"}
+		return &LimitError{What: "the input (decompressed)", Limit: c.w.limits.MaxTotalBytes, Flag: "--max-total-bytes"}
+	}
+	if c.file && c.n > c.w.limits.MaxMemberBytes {
+		return &LimitError{What: fmt.Sprintf("%s (decompressed)", displayName(c.name)), Limit: c.w.limits.MaxMemberBytes, Flag: "--max-file-bytes"}
 	}
 	return nil
 }
@@ -134,20 +196,25 @@ func (c *countingReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	n, err := c.r.Read(p)
-	c.member += int64(n)
-	if c.leaf {
-		c.w.total += int64(n)
-		if c.w.progress != nil && n > 0 {
-			c.w.progress(int64(n))
-		}
+	c.n += int64(n)
+	if c.total {
+		c.w.add(int64(n))
 	}
-	if c.w.total > c.w.limits.MaxTotalBytes {
-		return n, &LimitError{What: "the decompressed input", Limit: c.w.limits.MaxTotalBytes, Flag: "--max-total-bytes"}
-	}
-	if c.member > c.w.limits.MaxMemberBytes {
-		return n, &LimitError{What: fmt.Sprintf("%s (decompressed)", displayName(c.name)), Limit: c.w.limits.MaxMemberBytes, Flag: "--max-file-bytes"}
+	if lerr := c.check(); lerr != nil {
+		return n, lerr
 	}
 	return n, err
+}
+
+// add counts n bytes toward the total.
+func (w *inputWalker) add(n int64) {
+	if n <= 0 {
+		return
+	}
+	w.total += n
+	if w.progress != nil {
+		w.progress(n)
+	}
 }
 
 func displayName(name string) string {
@@ -161,7 +228,7 @@ func displayName(name string) string {
 func (w *inputWalker) walk(p string, stdin io.Reader) error {
 	if p == "-" {
 		w.container = ContainerStdin
-		return w.stream("", stdin, 0, true, true)
+		return w.stream("", stdin, 0, true, true, false)
 	}
 	info, err := os.Stat(p)
 	if err != nil {
@@ -180,7 +247,8 @@ func (w *inputWalker) walk(p string, stdin io.Reader) error {
 	}
 	defer f.Close()
 	w.container = ContainerFile
-	return w.stream(filepath.Base(p), f, 0, true, true)
+	w.file = f
+	return w.stream(safeName(filepath.Base(p)), f, 0, true, true, false)
 }
 
 // directory reads every regular file below root in lexical order; links are
@@ -189,7 +257,7 @@ func (w *inputWalker) directory(root string) error {
 	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			rel, _ := filepath.Rel(root, p)
-			w.warn(fmt.Sprintf("%s: cannot be read (%v); skipped", filepath.ToSlash(rel), errors.Unwrap(err)))
+			w.warn(fmt.Sprintf("%s: cannot be read (%v); skipped", safeName(filepath.ToSlash(rel)), errors.Unwrap(err)))
 			if d != nil && d.IsDir() {
 				return fs.SkipDir
 			}
@@ -199,7 +267,7 @@ func (w *inputWalker) directory(root string) error {
 			return err
 		}
 		rel, _ := filepath.Rel(root, p)
-		rel = filepath.ToSlash(rel)
+		rel = safeName(filepath.ToSlash(rel))
 		switch {
 		case d.IsDir():
 			return nil
@@ -217,24 +285,37 @@ func (w *inputWalker) directory(root string) error {
 			return nil
 		}
 		defer f.Close()
-		return w.stream(rel, f, 0, false, false)
+		return w.stream(rel, f, 0, false, false, false)
 	})
 }
 
 // stream reads one byte stream, recognising archives by their magic bytes.
-// outermost is true for the input itself; top also for what a gzip of it holds.
-func (w *inputWalker) stream(name string, r io.Reader, depth int, outermost, top bool) error {
+// outermost is true for the input itself; top also for what a gzip of it
+// holds. counted is true when an enclosing tar already counts the stream's bytes.
+func (w *inputWalker) stream(name string, r io.Reader, depth int, outermost, top, counted bool) error {
 	cr := &countingReader{r: r, w: w, name: name}
 	br := bufio.NewReaderSize(cr, 1<<20)
 	head, _ := br.Peek(512)
+	archive := ""
 	switch {
 	case len(head) >= 2 && head[0] == 0x1f && head[1] == 0x8b:
-		if depth >= w.limits.MaxArchiveDepth {
-			w.warn(fmt.Sprintf("%s: archive nested deeper than %d levels; skipped", displayName(name), w.limits.MaxArchiveDepth))
-			return nil
-		}
+		archive = "gzip"
+	case len(head) >= 4 && (bytes.Equal(head[:4], []byte("PK\x03\x04")) || bytes.Equal(head[:4], []byte("PK\x05\x06"))):
+		archive = "zip"
+	case isTar(head):
+		archive = "tar"
+	}
+	if archive != "" && depth >= w.limits.MaxArchiveDepth {
+		w.warn(fmt.Sprintf("%s: archive nested deeper than %d levels; skipped", displayName(name), w.limits.MaxArchiveDepth))
+		return nil
+	}
+	switch archive {
+	case "gzip":
 		zr, err := gzip.NewReader(br)
 		if err != nil {
+			if lerr := limitOrCancel(w, err); lerr != nil {
+				return lerr
+			}
 			w.warn(fmt.Sprintf("%s: not a readable gzip stream; skipped", displayName(name)))
 			return nil
 		}
@@ -245,47 +326,64 @@ func (w *inputWalker) stream(name string, r io.Reader, depth int, outermost, top
 		if outermost {
 			w.container = ContainerGzip
 		}
-		return w.gzipInner(inner, zr, depth, outermost, top)
-	case len(head) >= 4 && bytes.Equal(head[:4], []byte("PK\x03\x04")), len(head) >= 4 && bytes.Equal(head[:4], []byte("PK\x05\x06")):
-		if depth >= w.limits.MaxArchiveDepth {
-			w.warn(fmt.Sprintf("%s: archive nested deeper than %d levels; skipped", displayName(name), w.limits.MaxArchiveDepth))
-			return nil
+		err = w.stream(inner, zr, depth+1, false, top, false)
+		if outermost && w.sawTar {
+			w.container = ContainerTarGzip
 		}
+		return err
+	case "zip":
 		if outermost {
 			w.container = ContainerZip
 		}
-		return w.zipArchive(name, br, depth)
-	case isTar(head):
-		if depth >= w.limits.MaxArchiveDepth {
-			w.warn(fmt.Sprintf("%s: archive nested deeper than %d levels; skipped", displayName(name), w.limits.MaxArchiveDepth))
-			return nil
+		return w.zipArchive(name, br, depth, outermost)
+	case "tar":
+		if err := cr.count(!counted, false); err != nil {
+			return err
 		}
 		if outermost {
 			w.container = ContainerTar
 		}
 		return w.tarArchive(name, br, depth)
 	}
-	if err := cr.setLeaf(); err != nil {
+	if err := cr.count(!counted, true); err != nil {
 		return err
 	}
 	err := w.visit(name, br, top)
-	var limit *LimitError
-	if errors.As(err, &limit) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
+	if lerr := limitOrCancel(w, err); lerr != nil {
+		return lerr
 	}
 	if err != nil {
-		w.warn(fmt.Sprintf("%s: %v", displayName(name), err))
+		w.warn(fmt.Sprintf("%s: %s", displayName(name), readError(err)))
 	}
 	return nil
 }
 
-// gzipInner reads what a gzip stream holds: a tar, or a single file.
-func (w *inputWalker) gzipInner(inner string, zr *gzip.Reader, depth int, outermost, top bool) error {
-	err := w.stream(inner, zr, depth+1, false, top)
-	if outermost && w.sawTar {
-		w.container = ContainerTarGzip
+// limitOrCancel returns err if it ends the whole walk: a limit reached, or
+// the context done.
+func limitOrCancel(w *inputWalker, err error) error {
+	var limit *LimitError
+	if err != nil && (errors.As(err, &limit) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return err
 	}
-	return err
+	if err != nil && w.ctx.Err() != nil {
+		return w.ctx.Err()
+	}
+	return nil
+}
+
+// readError describes why a file could not be read to its end: damaged or
+// cut-off compressed data are named as such.
+func readError(err error) string {
+	var corrupt flate.CorruptInputError
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "the data ends early (a cut-off file or archive); what was read before is kept"
+	case errors.Is(err, gzip.ErrChecksum), errors.Is(err, zip.ErrChecksum):
+		return "checksum mismatch (damaged compressed data); what was read before is kept"
+	case errors.Is(err, gzip.ErrHeader), errors.As(err, &corrupt):
+		return "damaged compressed data; what was read before is kept"
+	}
+	return err.Error()
 }
 
 func isTar(head []byte) bool {
@@ -299,7 +397,28 @@ func memberName(name string) (string, bool) {
 	if path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") || strings.Contains(name, "\x00") || (len(clean) >= 2 && clean[1] == ':') {
 		return "", false
 	}
-	return clean, true
+	return safeName(clean), true
+}
+
+// safeName makes a file name fit to print in a warning or an error line: no
+// control characters (a line break or a terminal escape would forge output),
+// valid UTF-8.
+func safeName(name string) string {
+	ok := utf8.ValidString(name)
+	for i := 0; ok && i < len(name); i++ {
+		if name[i] < 0x20 || name[i] == 0x7f {
+			ok = false
+		}
+	}
+	if ok {
+		return name
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f || r == utf8.RuneError || (r >= 0x80 && r < 0xa0) {
+			return '?'
+		}
+		return r
+	}, strings.ToValidUTF8(name, "?"))
 }
 
 func (w *inputWalker) tarArchive(name string, r io.Reader, depth int) error {
@@ -308,12 +427,19 @@ func (w *inputWalker) tarArchive(name string, r io.Reader, depth int) error {
 	for {
 		hdr, err := tr.Next()
 		if err == io.EOF {
+			// Read what follows the end of the archive: a gzip stream checks its
+			// data only at its own end.
+			if _, err := io.Copy(io.Discard, r); err != nil {
+				if lerr := limitOrCancel(w, err); lerr != nil {
+					return lerr
+				}
+				w.warn(fmt.Sprintf("%s: %s after the end of the archive: its members may have been read wrong", displayName(name), strings.TrimSuffix(readError(err), "; what was read before is kept")))
+			}
 			return nil
 		}
-		if err != nil {
-			var limit *LimitError
-			if errors.As(err, &limit) || w.ctx.Err() != nil {
-				return err
+		if err != nil && !errors.Is(err, tar.ErrInsecurePath) {
+			if lerr := limitOrCancel(w, err); lerr != nil {
+				return lerr
 			}
 			w.warn(fmt.Sprintf("%s: the archive is damaged or cut off after %d members (%s); the rest was skipped", displayName(name), w.members, tarErr(err)))
 			return nil
@@ -325,48 +451,69 @@ func (w *inputWalker) tarArchive(name string, r io.Reader, depth int) error {
 			continue
 		}
 		switch hdr.Typeflag {
-		case tar.TypeReg, tar.TypeRegA:
+		case tar.TypeReg, tar.TypeRegA, tar.TypeGNUSparse:
 		case tar.TypeDir, tar.TypeXGlobalHeader, tar.TypeXHeader:
 			continue
 		case tar.TypeSymlink, tar.TypeLink:
-			w.link(member, hdr.Linkname, hdr.Typeflag == tar.TypeLink)
+			w.link(member, safeName(hdr.Linkname), hdr.Typeflag == tar.TypeLink)
 			continue
 		default:
 			w.warn(fmt.Sprintf("%s: member %s is not a regular file; skipped", displayName(name), member))
 			continue
 		}
-		if err := w.stream(member, tr, depth+1, false, false); err != nil {
+		if err := w.stream(member, tr, depth+1, false, false, true); err != nil {
 			return err
 		}
 	}
 }
 
 func tarErr(err error) string {
-	if errors.Is(err, io.ErrUnexpectedEOF) {
+	var corrupt flate.CorruptInputError
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "unexpected end of data"
-	}
-	if errors.Is(err, gzip.ErrChecksum) || errors.Is(err, gzip.ErrHeader) {
+	case errors.Is(err, gzip.ErrChecksum), errors.Is(err, gzip.ErrHeader), errors.As(err, &corrupt):
 		return "gzip data corrupt"
 	}
 	return "invalid tar header"
 }
 
-// zipArchive reads a zip. Zip needs random access: a zip on disk is read in
-// place; a nested one or one on stdin is held in memory, within the member limit.
-func (w *inputWalker) zipArchive(name string, r io.Reader, depth int) error {
-	data, err := io.ReadAll(io.LimitReader(r, w.limits.MaxMemberBytes+1))
-	if err != nil {
-		return err
+// zipArchive reads a zip. Zip needs random access: the input file itself is
+// read in place; a nested zip or one on stdin is held in memory, within the
+// limit of one file.
+func (w *inputWalker) zipArchive(name string, r io.Reader, depth int, outermost bool) error {
+	var ra io.ReaderAt
+	var size int64
+	if outermost && w.file != nil {
+		info, err := w.file.Stat()
+		if err != nil {
+			return err
+		}
+		ra, size = w.file, info.Size()
+	} else {
+		data, err := io.ReadAll(io.LimitReader(r, w.limits.MaxMemberBytes+1))
+		if lerr := limitOrCancel(w, err); lerr != nil {
+			return lerr
+		}
+		if err != nil {
+			w.warn(fmt.Sprintf("%s: not a readable zip archive (%s); skipped", displayName(name), readError(err)))
+			return nil
+		}
+		if int64(len(data)) > w.limits.MaxMemberBytes {
+			return &LimitError{What: displayName(name), Limit: w.limits.MaxMemberBytes, Flag: "--max-file-bytes"}
+		}
+		ra, size = bytes.NewReader(data), int64(len(data))
 	}
-	if int64(len(data)) > w.limits.MaxMemberBytes {
-		return &LimitError{What: displayName(name), Limit: w.limits.MaxMemberBytes, Flag: "--max-file-bytes"}
-	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
+	zr, err := zip.NewReader(ra, size)
+	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
 		w.warn(fmt.Sprintf("%s: not a readable zip archive; skipped", displayName(name)))
 		return nil
 	}
 	for _, f := range zr.File {
+		if err := w.ctx.Err(); err != nil {
+			return err
+		}
+		w.members++
 		member, ok := memberName(f.Name)
 		if !ok {
 			w.warn(fmt.Sprintf("%s: member %q has an absolute or climbing path; skipped (nothing is ever extracted)", displayName(name), f.Name))
@@ -382,7 +529,7 @@ func (w *inputWalker) zipArchive(name string, r io.Reader, depth int) error {
 			if rc, err := f.Open(); err == nil {
 				b, _ := io.ReadAll(io.LimitReader(rc, 4096))
 				rc.Close()
-				target = string(b)
+				target = safeName(string(b))
 			}
 			w.link(member, target, false)
 			continue
@@ -392,10 +539,10 @@ func (w *inputWalker) zipArchive(name string, r io.Reader, depth int) error {
 		}
 		rc, err := f.Open()
 		if err != nil {
-			w.warn(fmt.Sprintf("%s: member %s cannot be read; skipped", displayName(name), member))
+			w.warn(fmt.Sprintf("%s: member %s cannot be read (unsupported compression or damaged); skipped", displayName(name), member))
 			continue
 		}
-		err = w.stream(member, rc, depth+1, false, false)
+		err = w.stream(member, rc, depth+1, false, false, false)
 		rc.Close()
 		if err != nil {
 			return err

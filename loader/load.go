@@ -16,7 +16,9 @@ import (
 	"os"
 	"runtime"
 	"sort"
+	"strconv"
 	"sync"
+	"unicode/utf8"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	runtimepkg "k8s.io/apimachinery/pkg/runtime"
@@ -61,9 +63,7 @@ var ErrNothingRead = errors.New("no Kubernetes objects found")
 
 // Load reads the dump at path ("-" for stdin).
 func Load(ctx context.Context, path string, opts Options) (*Dump, error) {
-	if opts.Limits == (Limits{}) {
-		opts.Limits = DefaultLimits()
-	}
+	opts.Limits = opts.Limits.withDefaults()
 	if opts.Stdin == nil {
 		opts.Stdin = os.Stdin
 	}
@@ -86,7 +86,7 @@ func Load(ctx context.Context, path string, opts Options) (*Dump, error) {
 	l.settle(format)
 	objects := l.store.objects()
 	if len(objects) == 0 && l.logs.count() == 0 {
-		if len(l.warnings) > 0 {
+		if l.warnings.len() > 0 {
 			return nil, fmt.Errorf("%w in %s: %s", ErrNothingRead, displayPath(path), l.sortedWarnings()[0])
 		}
 		return nil, fmt.Errorf("%w in %s", ErrNothingRead, displayPath(path))
@@ -140,11 +140,16 @@ type loadState struct {
 	workers sync.WaitGroup
 	done    chan struct{}
 	seq     int64
+	// inflight bounds the document bytes waiting for or under decoding, and
+	// large lets one large document at a time be decoded: decoding takes many
+	// times a document's size, and hostile input can be all large documents.
+	inflight *byteBudget
+	large    sync.Mutex
 
 	mu sync.Mutex // guards warnings, listKinds, logBlocks and seq
 	// warnings are final; tentativeWarnings concern files that matched no
 	// layout, and count only if the input is not a layout format.
-	warnings, tentativeWarnings []warning
+	warnings, tentativeWarnings warningList
 	store, tentative            *objectStore
 	logs                        *PodLogs
 	// listKinds are the typed List kinds seen, even empty ones: a SecretList with
@@ -197,6 +202,7 @@ type result struct {
 type warning struct {
 	seq  int64
 	text string
+	doc  bool // about one document (see docWarnFor)
 }
 
 func newLoadState(ctx context.Context, opts Options) *loadState {
@@ -212,7 +218,48 @@ func newLoadState(ctx context.Context, opts Options) *loadState {
 		layout:              newLayoutEvidence(),
 		members:             map[string]bool{},
 		troubleshootRecords: newTroubleshootRecords(),
+		inflight:            newByteBudget(max(64<<20, 2*opts.Limits.MaxDocumentBytes)),
 	}
+}
+
+// largeDocument is the size from which documents are decoded one at a time.
+const largeDocument = 1 << 20
+
+// byteBudget is a counting semaphore of bytes. One request larger than the
+// whole budget is let through when nothing else holds any.
+type byteBudget struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	cap  int64
+	used int64
+}
+
+func newByteBudget(n int64) *byteBudget {
+	b := &byteBudget{cap: n}
+	b.cond = sync.NewCond(&b.mu)
+	return b
+}
+
+func (b *byteBudget) acquire(n int64) {
+	b.mu.Lock()
+	for b.used > 0 && b.used+n > b.cap {
+		b.cond.Wait()
+	}
+	b.used += n
+	b.mu.Unlock()
+}
+
+func (b *byteBudget) release(n int64) {
+	b.mu.Lock()
+	b.used -= n
+	b.mu.Unlock()
+	b.cond.Broadcast()
+}
+
+// decodeLimits are the limits that apply to one document.
+func (l *loadState) decodeLimits() docLimits {
+	lim := l.opts.Limits
+	return docLimits{maxBytes: lim.MaxDocumentBytes, maxDepth: lim.MaxDepth, maxObjects: lim.MaxDocumentObjects, maxAliasNodes: lim.MaxYAMLAliasNodes}
 }
 
 func (l *loadState) start() {
@@ -225,12 +272,20 @@ func (l *loadState) start() {
 		go func() {
 			defer l.workers.Done()
 			for j := range l.jobs {
+				n := int64(len(j.doc.Raw))
+				if n >= largeDocument {
+					l.large.Lock()
+				}
 				d, err := decodeDocument(j.doc, j.opts)
 				if err == nil {
 					defaultNamespace(d.obj, d.kind, d.typed)
 					err = d.encode()
 				}
+				if n >= largeDocument {
+					l.large.Unlock()
+				}
 				j.doc.Raw = nil
+				l.inflight.release(n)
 				l.results <- result{d: d, err: err, job: j}
 			}
 		}()
@@ -257,11 +312,22 @@ func (l *loadState) collect(r result) {
 		if errors.Is(r.err, errNoObject) {
 			return
 		}
-		l.warnFor(r.job.tentative, r.job.seq, fmt.Sprintf("%s: %s: %v; skipped", name, position(r.job.doc), r.err))
+		l.docWarnFor(r.job.tentative, r.job.seq, fmt.Sprintf("%s: %s: %v; skipped", name, position(r.job.doc), r.err))
 		return
 	}
+	if len(r.d.badValues) > 0 {
+		keys := make([]string, 0, len(r.d.badValues))
+		for _, k := range r.d.badValues {
+			keys = append(keys, strconv.Quote(shortText(k)))
+		}
+		what := fmt.Sprintf("the value of key %s does not decode (not a base64 string); the key is kept, its size unknown", keys[0])
+		if len(keys) > 1 {
+			what = fmt.Sprintf("the values of keys %s do not decode (not base64 strings); the keys are kept, their sizes unknown", joinLimited(keys, 5))
+		}
+		l.docWarnFor(r.job.tentative, r.job.seq, fmt.Sprintf("%s: %s: Secret %s/%s: %s", name, position(r.job.doc), shortText(r.d.namespace), shortText(r.d.name), what))
+	}
 	if n := r.d.joinedBreaks; n > 0 {
-		l.warnFor(r.job.tentative, r.job.seq, fmt.Sprintf("%s: %s: %d %s inside JSON strings removed (the text was hard-wrapped, as when a dump is pasted from a terminal); the object was read", name, position(r.job.doc), n, plural(n, "line break", "line breaks")))
+		l.docWarnFor(r.job.tentative, r.job.seq, fmt.Sprintf("%s: %s: %d %s inside JSON strings removed (the text was hard-wrapped, as when a dump is pasted from a terminal); the object was read", name, position(r.job.doc), n, plural(n, "line break", "line breaks")))
 	}
 	if r.job.tentative {
 		l.tentative.add(r.d, r.job.seq)
@@ -301,22 +367,139 @@ func (l *loadState) warn(text string) { l.warnFor(false, l.nextSeq(), text) }
 // warnFor records a warning; a tentative one counts only if the files that
 // matched no layout turn out to be part of the dump.
 func (l *loadState) warnFor(tentative bool, seq int64, text string) {
+	l.addWarning(tentative, warning{seq: seq, text: warningText(text)})
+}
+
+// docWarnFor records a warning about one document: there can be millions of
+// them, and a bound on them must not crowd out the warnings about whole files
+// and archives.
+func (l *loadState) docWarnFor(tentative bool, seq int64, text string) {
+	l.addWarning(tentative, warning{seq: seq, text: warningText(text), doc: true})
+}
+
+func (l *loadState) addWarning(tentative bool, w warning) {
 	l.mu.Lock()
 	if tentative {
-		l.tentativeWarnings = append(l.tentativeWarnings, warning{seq, text})
+		l.tentativeWarnings.add(w)
 	} else {
-		l.warnings = append(l.warnings, warning{seq, text})
+		l.warnings.add(w)
 	}
 	l.mu.Unlock()
 }
 
-func (l *loadState) sortedWarnings() []string {
-	sort.SliceStable(l.warnings, func(i, j int) bool { return l.warnings[i].seq < l.warnings[j].seq })
-	out := make([]string, 0, len(l.warnings))
-	for _, w := range l.warnings {
+func (l *loadState) sortedWarnings() []string { return l.warnings.sorted() }
+
+// maxWarnings bounds the warnings kept, of each level (about documents, about
+// files and archives): a hostile input can hold millions of broken documents.
+// The first ones in input order are kept, and a last line counts the others.
+const maxWarnings = 1000
+
+// warningList keeps, of each level, the maxWarnings warnings first in input
+// order, whatever order they arrive in, so that the report is the same every run.
+type warningList struct {
+	docs, files warningHeap
+}
+
+func (wl *warningList) len() int { return wl.docs.len() + wl.files.len() }
+
+func (wl *warningList) add(w warning) {
+	if w.doc {
+		wl.docs.add(w)
+	} else {
+		wl.files.add(w)
+	}
+}
+
+// merge adds every warning of other.
+func (wl *warningList) merge(other warningList) {
+	wl.docs.merge(other.docs)
+	wl.files.merge(other.files)
+}
+
+func (wl *warningList) sorted() []string {
+	ws := append(append([]warning(nil), wl.docs.heap...), wl.files.heap...)
+	sort.Slice(ws, func(i, j int) bool { return ws[i].before(ws[j]) })
+	out := make([]string, 0, len(ws)+1)
+	for _, w := range ws {
 		out = append(out, w.text)
 	}
+	if n := wl.docs.dropped + wl.files.dropped; n > 0 {
+		out = append(out, fmt.Sprintf("%d more %s not shown", n, plural(n, "warning", "warnings")))
+	}
 	return out
+}
+
+// warningHeap keeps the maxWarnings first warnings (a max-heap on seq).
+type warningHeap struct {
+	heap    []warning
+	dropped int
+}
+
+func (h *warningHeap) len() int { return len(h.heap) + h.dropped }
+
+func (h *warningHeap) merge(other warningHeap) {
+	for _, w := range other.heap {
+		h.add(w)
+	}
+	h.dropped += other.dropped
+}
+
+func (h *warningHeap) add(w warning) {
+	if len(h.heap) < maxWarnings {
+		h.heap = append(h.heap, w)
+		for i := len(h.heap) - 1; i > 0; {
+			parent := (i - 1) / 2
+			if !h.heap[parent].before(h.heap[i]) {
+				break
+			}
+			h.heap[parent], h.heap[i] = h.heap[i], h.heap[parent]
+			i = parent
+		}
+		return
+	}
+	h.dropped++
+	if !w.before(h.heap[0]) {
+		return
+	}
+	h.heap[0] = w
+	for i := 0; ; {
+		largest, l, r := i, 2*i+1, 2*i+2
+		if l < len(h.heap) && h.heap[largest].before(h.heap[l]) {
+			largest = l
+		}
+		if r < len(h.heap) && h.heap[largest].before(h.heap[r]) {
+			largest = r
+		}
+		if largest == i {
+			break
+		}
+		h.heap[i], h.heap[largest] = h.heap[largest], h.heap[i]
+		i = largest
+	}
+}
+
+func (w warning) before(o warning) bool {
+	if w.seq != o.seq {
+		return w.seq < o.seq
+	}
+	return w.text < o.text
+}
+
+// maxWarningBytes bounds one warning: names quoted from the input are not
+// otherwise bounded.
+const maxWarningBytes = 2000
+
+// warningText keeps a warning on one printable line of bounded length.
+func warningText(s string) string {
+	s = safeName(s)
+	if len(s) > maxWarningBytes {
+		cut := maxWarningBytes - 3
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut] + "..."
+	}
+	return s
 }
 
 // fileEvents forwards what a splitter finds in one file.
@@ -327,9 +510,14 @@ type fileEvents struct {
 }
 
 func (e *fileEvents) document(d document) {
+	opts := e.rt.decode
+	opts.limits = e.l.decodeLimits()
+	n := int64(len(d.Raw))
+	e.l.inflight.acquire(n)
 	select {
-	case e.l.jobs <- job{doc: d, file: e.file, seq: e.l.nextSeq(), opts: e.rt.decode, tentative: e.rt.tentative}:
+	case e.l.jobs <- job{doc: d, file: e.file, seq: e.l.nextSeq(), opts: opts, tentative: e.rt.tentative}:
 	case <-e.l.ctx.Done():
+		e.l.inflight.release(n)
 	}
 }
 
@@ -354,7 +542,7 @@ func (e *fileEvents) logBlock(namespace, pod, container, text string, _ int) {
 }
 
 func (e *fileEvents) skipped(_ int, why string) {
-	e.l.warnFor(e.rt.tentative, e.l.nextSeq(), fmt.Sprintf("%s: %s", displayName(e.file), why))
+	e.l.docWarnFor(e.rt.tentative, e.l.nextSeq(), fmt.Sprintf("%s: %s", displayName(e.file), why))
 }
 
 // member reads one file of the input, routed by its path.
@@ -397,7 +585,7 @@ func (l *loadState) link(name, target string, hard bool) {
 func (l *loadState) objects(name string, r *bufio.Reader, rt route) error {
 	l.objectFiles++
 	ev := &fileEvents{l: l, file: name, rt: rt}
-	limits := splitLimits{maxDocument: l.opts.Limits.MaxDocumentBytes}
+	limits := splitLimits{maxDocument: l.opts.Limits.MaxDocumentBytes, maxDepth: l.opts.Limits.MaxDepth, maxObjects: l.opts.Limits.MaxDocumentObjects}
 	first, err := firstByte(r)
 	if err == io.EOF {
 		return nil
@@ -497,9 +685,9 @@ func (l *loadState) settle(format Format) {
 		for _, st := range l.tentative.objects() {
 			l.store.add(st.d, st.seq)
 		}
-		l.warnings = append(l.warnings, l.tentativeWarnings...)
+		l.warnings.merge(l.tentativeWarnings)
 	}
-	l.tentative, l.tentativeWarnings = nil, nil
+	l.tentative, l.tentativeWarnings = nil, warningList{}
 	if format == FormatTroubleshootBundle {
 		l.addTroubleshootSecrets()
 	}

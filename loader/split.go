@@ -38,12 +38,49 @@ type streamEvents interface {
 	list(kind string, line int)
 }
 
-// limits of the splitter; a document over maxDocument is skipped with a warning.
+// limits of the splitter; a document over maxDocument, or nested deeper than
+// maxDepth (0: no limit), is skipped with a warning.
 type splitLimits struct {
 	maxDocument int64
+	maxDepth    int
+	maxObjects  int // 0: no limit
 }
 
-var errDocumentTooLarge = errors.New("document too large")
+var (
+	errDocumentTooLarge = errors.New("document too large")
+	errTooDeep          = errors.New("document nested too deep")
+	errTooManyObjects   = errors.New("document holds too many objects")
+)
+
+// tooLarge and tooDeep say why a document was skipped, and how to read it.
+func (l splitLimits) tooLarge() string {
+	return fmt.Sprintf("larger than %s; skipped (raise the limit with --max-document-bytes)", humanBytes(l.maxDocument))
+}
+
+func (l splitLimits) tooDeep() string {
+	return fmt.Sprintf("nested deeper than %d levels; skipped (raise the limit with --max-depth)", l.maxDepth)
+}
+
+func (l splitLimits) tooManyObjects() string {
+	return fmt.Sprintf("made of more than %d objects; skipped (raise the limit with --max-document-objects)", l.maxObjects)
+}
+
+// skipReason says why readValue refused a value, or "" for another error.
+func (l splitLimits) skipReason(err error) string {
+	switch err {
+	case errDocumentTooLarge:
+		return l.tooLarge()
+	case errTooDeep:
+		return l.tooDeep()
+	case errTooManyObjects:
+		return l.tooManyObjects()
+	}
+	return ""
+}
+
+// maxPendingBytes bounds the items of a List held until the List's kind is
+// known (it may follow them): past it, they are handed out as they are.
+const maxPendingBytes = 256 << 20
 
 // logStart and logEnd frame the container logs that kubectl cluster-info dump
 // prints between its Lists on stdout.
@@ -117,6 +154,8 @@ type jsonSplitter struct {
 	layout streamLayout
 	// breakInString reports the last value read had a raw line break in a string.
 	breakInString bool
+	// objects counts the JSON objects of the document being read.
+	objects int
 }
 
 // streamLayout is how the stream's values are printed, found from the first
@@ -237,9 +276,18 @@ func (s *jsonSplitter) logBody(namespace, pod, container string, start int) erro
 
 // valueScanner tracks JSON strings and nesting over bytes fed to it.
 type valueScanner struct {
-	depth    int
-	inString bool
-	escape   bool
+	depth int
+	// maxDepth, if positive, is the deepest nesting allowed; tooDeep is set
+	// when it is passed.
+	maxDepth int
+	tooDeep  bool
+	// objects counts the objects opened; tooMany is set past maxObjects
+	// (negative: no limit).
+	objects    int
+	maxObjects int
+	tooMany    bool
+	inString   bool
+	escape     bool
 	// breakInString is set when a raw line break sits inside a string: invalid
 	// JSON (a hard-wrapped paste) that only the strict decoder may repair.
 	breakInString bool
@@ -309,6 +357,7 @@ func (s *jsonSplitter) topValue() error {
 	first, _ := s.r.ReadByte()
 	startLine := s.line
 	s.noteLayout()
+	s.objects = 1
 	if first == '[' {
 		err := s.items(startLine, "", "", s.events.document)
 		if err == errBoundary {
@@ -322,6 +371,7 @@ func (s *jsonSplitter) topValue() error {
 	top.WriteByte('{')
 	var kind, apiVersion string
 	var pending []document // items without kind, waiting for the List's kind
+	pendingBytes := 0
 	sawItems := false
 	// endList hands out the items kept for the List's kind, once it is known
 	// or the List ends early.
@@ -383,8 +433,9 @@ func (s *jsonSplitter) topValue() error {
 			sawItems = true
 			listKind, listAPI := kind, apiVersion
 			err := s.items(startLine, listKind, listAPI, func(d document) {
-				if d.Kind == "" && listKind == "" {
+				if d.Kind == "" && listKind == "" && pendingBytes+len(d.Raw) <= maxPendingBytes {
 					pending = append(pending, d)
+					pendingBytes += len(d.Raw)
 					return
 				}
 				s.events.document(d)
@@ -402,7 +453,7 @@ func (s *jsonSplitter) topValue() error {
 			top.WriteString(`"items":[]`)
 			continue
 		}
-		val, err := s.readValue(c)
+		val, err := s.readValue(c, 1)
 		brokenString = brokenString || s.breakInString
 		if err == nil && key == `"items"` && string(val) == "null" {
 			// An empty List as troubleshoot writes it.
@@ -413,8 +464,8 @@ func (s *jsonSplitter) topValue() error {
 			if sawItems {
 				endList()
 			}
-			if err == errDocumentTooLarge {
-				s.events.skipped(startLine, fmt.Sprintf("line %d: object larger than %d bytes; skipped", startLine, s.limits.maxDocument))
+			if why := s.limits.skipReason(err); why != "" {
+				s.events.skipped(startLine, fmt.Sprintf("line %d: object %s", startLine, why))
 				return s.skipRest(1)
 			}
 			return s.cutOff(startLine, err)
@@ -429,7 +480,7 @@ func (s *jsonSplitter) topValue() error {
 		top.WriteByte(':')
 		top.Write(val)
 		if int64(top.Len()) > s.limits.maxDocument {
-			s.events.skipped(startLine, fmt.Sprintf("line %d: object larger than %d bytes; skipped", startLine, s.limits.maxDocument))
+			s.events.skipped(startLine, fmt.Sprintf("line %d: object %s", startLine, s.limits.tooLarge()))
 			return s.skipRest(1)
 		}
 	}
@@ -463,12 +514,18 @@ func (s *jsonSplitter) items(listLine int, listKind, listAPI string, emit func(d
 		case ',':
 			s.r.ReadByte()
 			continue
+		case '}':
+			// A stray closing brace: no value starts here.
+			s.r.ReadByte()
+			s.events.skipped(s.line, fmt.Sprintf("line %d: a '}' where item %d of %s should start; skipped", s.line, i, orList(listKind)))
+			continue
 		}
 		line := s.line
-		val, err := s.readValue(c)
+		s.objects = 0
+		val, err := s.readValue(c, 0)
 		switch {
-		case err == errDocumentTooLarge:
-			s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s is larger than %d bytes; skipped", line, i, orList(listKind), s.limits.maxDocument))
+		case s.limits.skipReason(err) != "":
+			s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s is %s", line, i, orList(listKind), s.limits.skipReason(err)))
 			i++
 			continue
 		case err == errBoundary:
@@ -481,6 +538,8 @@ func (s *jsonSplitter) items(listLine int, listKind, listAPI string, emit func(d
 			return s.truncated(listLine, err)
 		}
 		if bytes.Equal(val, []byte("null")) {
+			s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s is null; skipped", line, i, orList(listKind)))
+			i++
 			continue
 		}
 		kind, api := peekTypeMeta(val)
@@ -493,7 +552,7 @@ func (s *jsonSplitter) items(listLine int, listKind, listAPI string, emit func(d
 }
 
 func orList(kind string) string {
-	if kind == "" {
+	if kind == "" || kind == "List" {
 		return "the list"
 	}
 	return kind
@@ -501,7 +560,7 @@ func orList(kind string) string {
 
 // readString reads a JSON string starting at the current '"', returning it quoted.
 func (s *jsonSplitter) readString() (string, error) {
-	val, err := s.readValue('"')
+	val, err := s.readValue('"', 0)
 	return string(val), err
 }
 
@@ -509,9 +568,15 @@ func (s *jsonSplitter) readString() (string, error) {
 // Strings may hold raw line breaks (terminals hard-wrap long lines when a dump is
 // pasted); they are kept, and the decoder repairs or reports the damage. At each
 // line break inside the value, atBoundary decides whether the value was cut off.
-func (s *jsonSplitter) readValue(c byte) ([]byte, error) {
+// base is the depth of the value in its document: a value nested deeper than
+// the limit is consumed, not kept, and reported as errTooDeep.
+func (s *jsonSplitter) readValue(c byte, base int) ([]byte, error) {
 	var out []byte
-	var sc valueScanner
+	sc := valueScanner{maxDepth: s.limits.maxDepth - base, maxObjects: -1}
+	if s.limits.maxObjects > 0 {
+		sc.maxObjects = max(s.limits.maxObjects-s.objects, 0)
+	}
+	defer func() { s.objects += sc.objects }()
 	switch c {
 	case '{', '[', '"':
 	default:
@@ -548,8 +613,17 @@ func (s *jsonSplitter) readValue(c byte) ([]byte, error) {
 		}
 		s.r.Discard(n)
 		s.breakInString = sc.breakInString
+		if (sc.tooDeep || sc.tooMany) && !tooLarge {
+			// Consume the rest of this value without keeping it.
+			tooLarge, out = true, nil
+		}
 		if done {
-			if tooLarge {
+			switch {
+			case sc.tooDeep:
+				return nil, errTooDeep
+			case sc.tooMany:
+				return nil, errTooManyObjects
+			case tooLarge:
 				return nil, errDocumentTooLarge
 			}
 			return out, nil
@@ -606,6 +680,15 @@ func (sc *valueScanner) feed(buf []byte) (int, bool) {
 			sc.inString = true
 		case '{', '[':
 			sc.depth++
+			if sc.maxDepth > 0 && sc.depth > sc.maxDepth {
+				sc.tooDeep = true
+			}
+			if buf[i] == '{' {
+				sc.objects++
+				if sc.maxObjects >= 0 && sc.objects > sc.maxObjects {
+					sc.tooMany = true
+				}
+			}
 		case '}', ']':
 			sc.depth--
 			if sc.depth <= 0 {
@@ -660,7 +743,7 @@ func (s *jsonSplitter) damaged(line int) error {
 // skipRest consumes the rest of a value at the given depth, stopping early
 // where a new top-level value starts.
 func (s *jsonSplitter) skipRest(depth int) error {
-	sc := valueScanner{depth: depth}
+	sc := valueScanner{depth: depth, maxObjects: -1}
 	for {
 		buf, err := s.r.Peek(max(s.r.Buffered(), 1))
 		if len(buf) == 0 {
@@ -771,6 +854,8 @@ type yamlSplitter struct {
 	itemIndex int
 	tooLarge  bool
 	pending   []document // items without kind, until the List's kind is known
+	// pendingBytes bounds pending (see maxPendingBytes).
+	pendingBytes int
 }
 
 func splitYAML(r *bufio.Reader, ev streamEvents, limits splitLimits) error {
@@ -779,7 +864,8 @@ func splitYAML(r *bufio.Reader, ev streamEvents, limits splitLimits) error {
 		line, truncated, err := s.lr.readLine(int(min(limits.maxDocument, 1<<30)))
 		if len(line) > 0 {
 			if truncated {
-				s.events.skipped(s.lr.line, fmt.Sprintf("line %d is longer than %d bytes; skipped", s.lr.line, limits.maxDocument))
+				s.events.skipped(s.lr.line, fmt.Sprintf("line %d is longer than %s; the document holding it was skipped (raise the limit with --max-document-bytes)", s.lr.line, humanBytes(limits.maxDocument)))
+				s.dropCurrent()
 			} else if ns, pod, container, ok := parseLogHeader(string(line)); ok {
 				s.flushDoc()
 				if lerr := s.logBody(ns, pod, container); lerr != nil {
@@ -894,13 +980,25 @@ func (s *yamlSplitter) line(line []byte) {
 	s.appendDoc(line)
 }
 
+// dropCurrent skips the item or document being read: a line of it was too
+// long to keep, and what remains of it would read as a different object.
+func (s *yamlSplitter) dropCurrent() {
+	if s.inItems && s.item.Len() > 0 {
+		s.item.Reset()
+		s.itemLine = -1
+		return
+	}
+	s.tooLarge = true
+	s.doc.Reset()
+}
+
 func (s *yamlSplitter) appendDoc(line []byte) {
 	if s.tooLarge {
 		return
 	}
 	if int64(s.doc.Len()+len(line)) > s.limits.maxDocument {
 		s.tooLarge = true
-		s.events.skipped(s.docLine, fmt.Sprintf("line %d: document larger than %d bytes; skipped", s.docLine, s.limits.maxDocument))
+		s.events.skipped(s.docLine, fmt.Sprintf("line %d: document %s", s.docLine, s.limits.tooLarge()))
 		s.doc.Reset()
 		return
 	}
@@ -910,7 +1008,7 @@ func (s *yamlSplitter) appendDoc(line []byte) {
 func (s *yamlSplitter) appendItem(line []byte) {
 	if int64(s.item.Len()+len(line)) > s.limits.maxDocument {
 		if s.item.Len() > 0 {
-			s.events.skipped(s.itemLine, fmt.Sprintf("line %d: item %d is larger than %d bytes; skipped", s.itemLine, s.itemIndex, s.limits.maxDocument))
+			s.events.skipped(s.itemLine, fmt.Sprintf("line %d: item %d is %s", s.itemLine, s.itemIndex, s.limits.tooLarge()))
 		}
 		s.item.Reset()
 		s.itemLine = -1
@@ -925,18 +1023,27 @@ func (s *yamlSplitter) appendItem(line []byte) {
 // flushItem hands out the item collected so far.
 func (s *yamlSplitter) flushItem() {
 	if s.item.Len() == 0 || s.itemLine < 0 {
+		if s.itemLine < 0 {
+			s.itemIndex++ // a skipped item keeps its place in the numbering
+		}
 		s.item.Reset()
 		s.itemLine = 0
 		return
 	}
 	raw := dedent(s.item.Bytes(), s.itemCol+2)
 	s.item.Reset()
+	if isYAMLNull(raw) {
+		s.events.skipped(s.itemLine, fmt.Sprintf("line %d: item %d of %s is null; skipped", s.itemLine, s.itemIndex, orList(s.kind)))
+		s.itemIndex++
+		return
+	}
 	kind, api := yamlTypeMeta(raw)
 	d := document{Raw: raw, YAML: true, Kind: kind, APIVersion: api, Line: s.itemLine, Index: s.itemIndex}
 	s.itemIndex++
-	if kind == "" || api == "" {
+	if (kind == "" || api == "") && s.pendingBytes+len(raw) <= maxPendingBytes {
 		// A typed List prints its kind after its items (keys are sorted): wait for it.
 		s.pending = append(s.pending, d)
+		s.pendingBytes += len(raw)
 		return
 	}
 	s.events.document(d)
@@ -967,10 +1074,30 @@ func (s *yamlSplitter) flushDoc() {
 	}
 	s.doc.Reset()
 	s.item.Reset()
-	s.pending = nil
+	s.pending, s.pendingBytes = nil, 0
 	s.kind, s.api = "", ""
 	s.inItems, s.isList, s.tooLarge = false, false, false
 	s.itemCol, s.itemIndex, s.itemLine = -1, 0, 0
+}
+
+// isYAMLNull tells whether an item holds nothing but a null (and comments).
+func isYAMLNull(raw []byte) bool {
+	var value []byte
+	for _, line := range bytes.Split(raw, []byte("\n")) {
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 || line[0] == '#' {
+			continue
+		}
+		if value != nil {
+			return false
+		}
+		value = line
+	}
+	switch string(value) {
+	case "", "null", "Null", "NULL", "~":
+		return true
+	}
+	return false
 }
 
 // dedent removes n leading spaces from every line that has them.

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -19,7 +21,7 @@ func analyzeCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "analyze",
 		Usage:     "analyze a cluster dump and report why pods cannot get their Secrets",
-		ArgsUsage: "DUMP",
+		ArgsUsage: "DUMP | --live",
 		Description: `DUMP is a file, a folder or an archive (.tar, .tar.gz, .tgz, .gz, .zip), or - for stdin.
 The format is found from the content, not the file name.
 
@@ -37,9 +39,13 @@ Examples:
   secretscan analyze -n shop -o wide cluster-info.tar.gz
 
   # for scripts and CI gates: exit 1 on any warning or error
-  secretscan analyze -o json --fail-on warning dump.yaml`,
+  secretscan analyze -o json --fail-on warning dump.yaml
+
+  # no dump: the cluster of the current kubeconfig context, read-only
+  secretscan analyze --live -n shop
+  secretscan analyze --live --context prod -A`,
 		OnUsageError: usageErrorHandler,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "table", Usage: "output format: " + strings.Join(report.Formats, ", ")},
 			&cli.StringSliceFlag{Name: "namespace", Aliases: []string{"n"}, Usage: "only report findings in this namespace (repeatable)"},
 			&cli.BoolFlag{Name: "all-namespaces", Aliases: []string{"A"}, Usage: "report findings in every namespace (the default)"},
@@ -49,10 +55,13 @@ Examples:
 			&cli.StringFlag{Name: "fail-on", Value: "error", Usage: "exit 1 when a reported finding reaches this severity: none, info, warning, error"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing but the report (no progress)"},
 			&cli.BoolFlag{Name: "no-color", Usage: "never colour the table (also: NO_COLOR=1)"},
-			&cli.StringFlag{Name: "max-total-bytes", Value: "8GiB", Usage: "stop when the decompressed input exceeds this size"},
-			&cli.StringFlag{Name: "max-file-bytes", Value: "2GiB", Usage: "stop when one file or archive member exceeds this size"},
-			&cli.StringFlag{Name: "max-document-bytes", Value: "64MiB", Usage: "skip (with a warning) any single object larger than this"},
-		},
+			&cli.StringFlag{Name: "max-total-bytes", Value: "4GiB", Usage: "stop when the input, decompressed, exceeds this size (archives count whole, skipped members too)"},
+			&cli.StringFlag{Name: "max-file-bytes", Value: "2GiB", Usage: "stop when one file or archive member, decompressed, exceeds this size"},
+			&cli.StringFlag{Name: "max-document-bytes", Value: "16MiB", Usage: "skip (with a warning) any single object larger than this, also once its YAML aliases are expanded"},
+			&cli.IntFlag{Name: "max-depth", Value: loader.DefaultLimits().MaxDepth, Usage: fmt.Sprintf("skip (with a warning) any object nested deeper than this (at most %d)", loader.MaxDepthCeiling)},
+			&cli.IntFlag{Name: "max-document-objects", Value: loader.DefaultLimits().MaxDocumentObjects, Usage: "skip (with a warning) any single object made of more JSON objects (YAML mappings) than this"},
+			&cli.Int64Flag{Name: "max-yaml-alias-nodes", Value: loader.DefaultLimits().MaxYAMLAliasNodes, Usage: "skip (with a warning) any YAML document whose aliases add more nodes than this when expanded"},
+		}, liveFlags()...),
 		Action: runAnalyze,
 	}
 }
@@ -66,12 +75,16 @@ type analyzeOptions struct {
 	quiet     bool
 	noColor   bool
 	dumpPath  string
+	live      bool // read the cluster of the kubeconfig context, not a dump
 	colorable bool
 }
 
 func parseAnalyzeFlags(c *cli.Context) (analyzeOptions, error) {
 	var o analyzeOptions
-	if c.NArg() != 1 {
+	if o.live = c.Bool("live"); o.live && c.NArg() > 0 {
+		return o, usagef("analyze --live reads the cluster of the kubeconfig context and takes no DUMP, got %s", strings.Join(c.Args().Slice(), " "))
+	}
+	if !o.live && c.NArg() != 1 {
 		if c.NArg() == 0 {
 			return o, usagef("analyze needs a DUMP: a file, a folder, an archive, or - for stdin (see secretscan analyze --help)")
 		}
@@ -119,6 +132,15 @@ func parseAnalyzeFlags(c *cli.Context) (analyzeOptions, error) {
 		}
 		*l.dst = n
 	}
+	if o.limits.MaxDepth = c.Int("max-depth"); o.limits.MaxDepth <= 0 || o.limits.MaxDepth > loader.MaxDepthCeiling {
+		return o, usagef("--max-depth: %d is not between 1 and %d (the JSON and YAML decoders read no deeper)", c.Int("max-depth"), loader.MaxDepthCeiling)
+	}
+	if o.limits.MaxDocumentObjects = c.Int("max-document-objects"); o.limits.MaxDocumentObjects <= 0 {
+		return o, usagef("--max-document-objects: %d is not a positive number", c.Int("max-document-objects"))
+	}
+	if o.limits.MaxYAMLAliasNodes = c.Int64("max-yaml-alias-nodes"); o.limits.MaxYAMLAliasNodes <= 0 {
+		return o, usagef("--max-yaml-alias-nodes: %d is not a positive number", c.Int64("max-yaml-alias-nodes"))
+	}
 	o.quiet = c.Bool("quiet")
 	o.noColor = c.Bool("no-color") || os.Getenv("NO_COLOR") != ""
 	return o, nil
@@ -160,7 +182,7 @@ func parseSize(s string) (int64, error) {
 		}
 	}
 	n, err := strconv.ParseInt(t, 10, 64)
-	if err != nil || n <= 0 {
+	if err != nil || n <= 0 || n > math.MaxInt64/mult {
 		return 0, fmt.Errorf("%q is not a size (e.g. 512MiB, 4GiB)", s)
 	}
 	return n * mult, nil
@@ -180,10 +202,17 @@ func runAnalyze(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if opts.live {
+		return runLiveAnalysis(c, opts)
+	}
+	stdin := bufio.NewReaderSize(c.App.Reader, 1<<20)
+	if err := loader.CheckBundle(opts.dumpPath, stdin); err != nil {
+		return usagef("%v", err)
+	}
 	stderr := c.App.ErrWriter
 	progress := newProgress(stderr, opts.quiet)
 	budget := newMemoryBudget()
-	dump, err := loader.Load(c.Context, opts.dumpPath, loader.Options{Limits: opts.limits, Stdin: c.App.Reader, Progress: func(read int64) {
+	dump, err := loader.Load(c.Context, opts.dumpPath, loader.Options{Limits: opts.limits, Stdin: stdin, Progress: func(read int64) {
 		budget.read(read)
 		progress.update(read)
 	}})
@@ -206,6 +235,11 @@ func runAnalyze(c *cli.Context) error {
 	}
 	rep := report.New(report.Source{Path: dump.Source.Path, Format: string(dump.Source.Format), Objects: dump.Source.Objects},
 		dump.Coverage.Summary(), gaps, warnings, findings)
+	return writeReport(c, opts, rep)
+}
+
+// writeReport renders the report and turns --fail-on into the exit status.
+func writeReport(c *cli.Context, opts analyzeOptions, rep *report.Report) error {
 	ropts := report.Options{Color: !opts.noColor && isTerminal(c.App.Writer), ToolVersion: versionString()}
 	if width := terminalWidth(c.App.Writer); width > 0 {
 		ropts.Width = width
@@ -214,7 +248,7 @@ func runAnalyze(c *cli.Context) error {
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	if opts.failOn != 0 {
-		for _, f := range findings {
+		for _, f := range rep.Findings {
 			if f.Severity >= opts.failOn {
 				return exitCode(exitFindings)
 			}

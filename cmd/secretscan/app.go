@@ -56,6 +56,7 @@ evidence Kubernetes printed and the fix.`,
 		OnUsageError:         usageErrorHandler,
 		Commands: []*cli.Command{
 			analyzeCommand(),
+			collectCommand(),
 			canICommand(),
 			explainCommand(),
 			completionCommand(),
