@@ -130,13 +130,5 @@ func admissionDetail(o observation) string {
 			break
 		}
 	}
-	text = oneLine(text)
-	if len(text) > 300 {
-		cut := 297
-		if space := strings.LastIndexByte(text[:cut], ' '); space > 240 {
-			cut = space
-		}
-		text = strings.TrimRight(text[:cut], " ,;:") + "..."
-	}
-	return text
+	return clipWords(oneLine(text), 300)
 }

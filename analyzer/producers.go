@@ -232,7 +232,7 @@ func (p *pass) reportProducer(w *workload, u *usage, pr *producer, obs []observa
 	case "failed":
 		f := base
 		f.ID = SecretSourceNotReady
-		f.Message = fmt.Sprintf("Secret %s/%s is missing because %s is not ready (%s)", ns, u.Secret, pr, pr.Condition)
+		f.Message = fmt.Sprintf("Secret %s/%s is missing because %s is not ready (%s)", ns, u.Secret, pr, clipWords(pr.Condition, 220))
 		f.Remediation = fmt.Sprintf("Do not create the Secret by hand: %s", pr.Fix)
 		f.Commands = &Commands{Confirm: confirm, Fix: producerFix(pr)}
 		p.report(f)
@@ -241,7 +241,7 @@ func (p *pass) reportProducer(w *workload, u *usage, pr *producer, obs []observa
 		f := base
 		f.ID = SecretSourceNotReady
 		f.Severity = SeverityWarning
-		f.Message = fmt.Sprintf("Secret %s/%s does not exist yet: %s is still progressing (%s)", ns, u.Secret, pr, pr.Condition)
+		f.Message = fmt.Sprintf("Secret %s/%s does not exist yet: %s is still progressing (%s)", ns, u.Secret, pr, clipWords(pr.Condition, 220))
 		f.Remediation = fmt.Sprintf("Wait for %s to become Ready; if it stays so, %s", pr, pr.Fix)
 		f.Commands = &Commands{Confirm: confirm}
 		p.report(f)

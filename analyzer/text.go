@@ -3,6 +3,7 @@ package analyzer
 import (
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // closest returns the candidate most like name, for "did you mean" hints: at
@@ -98,4 +99,20 @@ func prefixOf(a, b string) bool {
 		short, long = long, short
 	}
 	return len(short) >= 4 && len(long)-len(short) <= 8 && strings.HasPrefix(long, short)
+}
+
+// clipWords shortens a message to about n bytes at a word boundary, marking
+// the cut; the full text stays in the evidence.
+func clipWords(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := n - 3
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	if space := strings.LastIndexByte(s[:cut], ' '); space > cut-40 && space > 0 {
+		cut = space
+	}
+	return strings.TrimRight(s[:cut], " ,;:") + "..."
 }
