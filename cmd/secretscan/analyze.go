@@ -210,7 +210,7 @@ func runAnalyze(c *cli.Context) error {
 		return usagef("%v", err)
 	}
 	stderr := c.App.ErrWriter
-	progress := newProgress(stderr, opts.quiet)
+	progress := newProgress(stderr, opts.quiet, opts.dumpPath)
 	budget := newMemoryBudget()
 	dump, err := loader.Load(c.Context, opts.dumpPath, loader.Options{Limits: opts.limits, Stdin: stdin, Progress: func(read int64) {
 		budget.read(read)
