@@ -40,3 +40,21 @@ clean:
 ## (400 namespaces, about 20k pods; generated once into $TMPDIR/secretscan-bench)
 bench:
 	$(GO) run ./fixtures/bench -namespaces 400 -small 100
+
+## fuzz: every fuzz target for FUZZTIME each (their seed corpora also run in
+## `make test`); a crasher is written to the package's testdata/fuzz/ to rerun
+FUZZTIME ?= 60s
+FUZZ_TARGETS := \
+	./loader:FuzzLoad \
+	./loader:FuzzArchiveWalker \
+	./analyzer/messages:FuzzClassify \
+	./analyzer/messages:FuzzKeywordMatcher \
+	./internal/dockerconfig:FuzzParse \
+	./internal/dockerconfig:FuzzSanitize \
+	./analyzer/registryauth:FuzzNormalizeImage
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "== $$name ($$pkg, $(FUZZTIME))"; \
+		$(GO) test -run='^$$' -fuzz="^$$name$$" -fuzztime=$(FUZZTIME) -fuzzminimizetime=10s $$pkg; \
+	done

@@ -408,7 +408,9 @@ func headerFromArchiveStart(head []byte) (BundleHeader, bool) {
 		if err != nil {
 			return BundleHeader{}, false
 		}
-		r = zr
+		// A megabyte of gzip can hold a gigabyte: look no further than a
+		// header written first would be.
+		r = io.LimitReader(zr, 4*peekBytes)
 	}
 	tr := tar.NewReader(r)
 	for {
@@ -429,6 +431,9 @@ func headerFromArchiveStart(head []byte) (BundleHeader, bool) {
 
 func parseBundleHeader(data []byte) (BundleHeader, bool) {
 	var h BundleHeader
+	if checkYAMLAliases(data, docLimits{maxBytes: 1 << 20, maxAliasNodes: 1000}) != nil {
+		return BundleHeader{}, false
+	}
 	if yaml.Unmarshal(data, &h) != nil || h.Format != BundleFormat {
 		return BundleHeader{}, false
 	}

@@ -404,13 +404,11 @@ func memberName(name string) (string, bool) {
 // control characters (a line break or a terminal escape would forge output),
 // valid UTF-8.
 func safeName(name string) string {
-	ok := utf8.ValidString(name)
-	for i := 0; ok && i < len(name); i++ {
-		if name[i] < 0x20 || name[i] == 0x7f {
-			ok = false
-		}
+	ascii := true
+	for i := 0; ascii && i < len(name); i++ {
+		ascii = name[i] >= 0x20 && name[i] < 0x7f
 	}
-	if ok {
+	if ascii {
 		return name
 	}
 	return strings.Map(func(r rune) rune {

@@ -117,7 +117,7 @@ func hostileCorpus() []hostileInput {
 		{name: "blank 5 GiB gzip bomb stops at the limit", args: []string{"--max-total-bytes", "64MiB"}, build: func(t testing.TB, dir string) (string, []byte) {
 			return write(t, dir, "blank.yaml.gz", append(gzipOf(t, []byte(intactYAML+"---\n")), repeatGzip(t, bytes.Repeat([]byte(" "), 1<<20), 5120)...)), nil
 		}, err: "exceeds 64 MiB (raise it with --max-total-bytes)"},
-		{name: "tar.gz with a 5 GiB zero member stops at the limit", args: []string{"--max-total-bytes", "16MiB"}, build: func(t testing.TB, dir string) (string, []byte) {
+		{name: "tar.gz with a 5 GiB zero member stops at the limit", args: []string{"--max-total-bytes", "4MiB"}, build: func(t testing.TB, dir string) (string, []byte) {
 			var head bytes.Buffer
 			tw := tar.NewWriter(&head)
 			addTar(t, tw, &tar.Header{Name: "intact.yaml"}, intactYAML)
@@ -126,8 +126,8 @@ func hostileCorpus() []hostileInput {
 			}
 			tw.Flush()
 			return write(t, dir, "bomb.tar.gz", append(gzipOf(t, head.Bytes()), zeroBomb()...)), nil
-		}, err: "exceeds 16 MiB (raise it with --max-total-bytes)"},
-		{name: "tar.gz with a 5 GiB member of text stops at the limit of one file", args: []string{"--max-file-bytes", "8MiB"}, build: func(t testing.TB, dir string) (string, []byte) {
+		}, err: "exceeds 4 MiB (raise it with --max-total-bytes)"},
+		{name: "tar.gz with a 5 GiB member of text stops at the limit of one file", args: []string{"--max-file-bytes", "2MiB"}, build: func(t testing.TB, dir string) (string, []byte) {
 			// Held in memory when read through: a single 5 GiB "line" of zeros inside a YAML file.
 			var head bytes.Buffer
 			tw := tar.NewWriter(&head)
@@ -137,17 +137,17 @@ func hostileCorpus() []hostileInput {
 			}
 			tw.Flush()
 			return write(t, dir, "big.tar.gz", append(append(gzipOf(t, head.Bytes()), gzipOf(t, []byte("kind: ConfigMap\ndata: {x: "))...), repeatGzip(t, bytes.Repeat([]byte("a"), 1<<20), 5120)...)), nil
-		}, err: "big.yaml (decompressed) exceeds 8 MiB (raise it with --max-file-bytes)"},
+		}, err: "big.yaml (decompressed) exceeds 2 MiB (raise it with --max-file-bytes)"},
 		{name: "truncated tar.gz", build: func(t testing.TB, dir string) (string, []byte) {
-			data := tarGz(t, tarEntry{name: "intact.yaml", body: intactYAML}, tarEntry{name: "filler.yaml", body: fillerYAML(2 << 20)})
+			data := tarGz(t, tarEntry{name: "intact.yaml", body: intactYAML}, tarEntry{name: "filler.yaml", body: fillerYAML(512 << 10)})
 			return write(t, dir, "truncated.tar.gz", data[:len(data)*2/3]), nil
 		}, warn: []string{"the archive is damaged or cut off"}},
 		{name: "truncated gzip of one file", build: func(t testing.TB, dir string) (string, []byte) {
-			data := gzipOf(t, []byte(intactYAML+"---\n"+fillerYAML(2<<20)))
+			data := gzipOf(t, []byte(intactYAML+"---\n"+fillerYAML(512<<10)))
 			return write(t, dir, "dump.yaml.gz", data[:len(data)/2]), nil
 		}, warn: []string{"the data ends early"}},
 		{name: "truncated tar", build: func(t testing.TB, dir string) (string, []byte) {
-			data := tarOf(t, tarEntry{name: "intact.yaml", body: intactYAML}, tarEntry{name: "filler.yaml", body: fillerYAML(1 << 20)})
+			data := tarOf(t, tarEntry{name: "intact.yaml", body: intactYAML}, tarEntry{name: "filler.yaml", body: fillerYAML(256 << 10)})
 			return write(t, dir, "truncated.tar", data[:len(data)/2]), nil
 		}, warn: []string{"the archive is damaged or cut off"}},
 		{name: "partly corrupt bundle", build: func(t testing.TB, dir string) (string, []byte) {
@@ -257,8 +257,8 @@ func hostileCorpus() []hostileInput {
 		{name: "many large documents", build: func(t testing.TB, dir string) (string, []byte) {
 			var b strings.Builder
 			b.WriteString(intactYAML)
-			for i := 0; i < 3; i++ {
-				fmt.Fprintf(&b, "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: big-%d, namespace: hostile}\ndata:\n  x: %s\n", i, strings.Repeat("b", 15<<20))
+			for i := 0; i < 8; i++ {
+				fmt.Fprintf(&b, "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: big-%d, namespace: hostile}\ndata:\n  x: %s\n", i, strings.Repeat("b", 2<<20))
 			}
 			return write(t, dir, "many.yaml", []byte(b.String())), nil
 		}, noIntact: false},
@@ -331,8 +331,8 @@ func hostileCorpus() []hostileInput {
 			tw.WriteHeader(hdr)
 			tw.Flush()
 			one := b.Bytes()[b.Len()-512:]
-			dirs := bytes.Repeat(one, 128<<10)
-			return write(t, dir, "members.tar.gz", gzipOf(t, append(append([]byte(nil), b.Bytes()...), dirs...))), nil
+			dirs := repeatGzip(t, bytes.Repeat(one, 1024), 128)
+			return write(t, dir, "members.tar.gz", append(gzipOf(t, b.Bytes()), dirs...)), nil
 		}},
 	}
 }
