@@ -256,7 +256,7 @@ func decodeDocument(d document, opts decodeOptions) (decoded, error) {
 			if d.BrokenString {
 				err = json.Unmarshal(raw, obj)
 			} else {
-				err = unmarshalTyped(raw, obj)
+				err = unmarshalTyped(dropManagedFields(raw), obj)
 			}
 			if isSyntaxError(err) {
 				if fixed, n := joinWrappedStrings(raw); n > 0 {
