@@ -123,36 +123,18 @@ func fromCoreEvent(ev *corev1.Event) *event {
 		Type:      ev.Type,
 		Reason:    ev.Reason,
 		Message:   ev.Message,
-		Source:    ev.Source.Component,
-		Object:    objectKey{ev.InvolvedObject.Kind, ev.InvolvedObject.Namespace, ev.InvolvedObject.Name},
+		Source:    firstOf(ev.Source.Component, ev.ReportingController),
+		Object:    objectKey{ev.InvolvedObject.Kind, firstOf(ev.InvolvedObject.Namespace, ev.Namespace), ev.InvolvedObject.Name},
 		ObjectUID: ev.InvolvedObject.UID,
 		Count:     int(ev.Count),
 		First:     ev.FirstTimestamp.Time,
 		Last:      ev.LastTimestamp.Time,
 	}
-	if e.Source == "" {
-		e.Source = ev.ReportingController
-	}
-	if e.Object.Namespace == "" {
-		e.Object.Namespace = ev.Namespace
-	}
-	if e.First.IsZero() {
-		e.First = ev.EventTime.Time
-	}
-	if e.Last.IsZero() {
-		e.Last = ev.EventTime.Time
-	}
+	var series *seriesTimes
 	if ev.Series != nil {
-		if int(ev.Series.Count) > e.Count {
-			e.Count = int(ev.Series.Count)
-		}
-		if ev.Series.LastObservedTime.After(e.Last) {
-			e.Last = ev.Series.LastObservedTime.Time
-		}
+		series = &seriesTimes{int(ev.Series.Count), ev.Series.LastObservedTime.Time}
 	}
-	if e.Count == 0 {
-		e.Count = 1
-	}
+	e.settleTimes(ev.EventTime.Time, series)
 	return e
 }
 
@@ -162,37 +144,54 @@ func fromModernEvent(ev *eventsv1.Event) *event {
 		Type:      ev.Type,
 		Reason:    ev.Reason,
 		Message:   ev.Note,
-		Source:    ev.ReportingController,
-		Object:    objectKey{ev.Regarding.Kind, ev.Regarding.Namespace, ev.Regarding.Name},
+		Source:    firstOf(ev.ReportingController, ev.DeprecatedSource.Component),
+		Object:    objectKey{ev.Regarding.Kind, firstOf(ev.Regarding.Namespace, ev.Namespace), ev.Regarding.Name},
 		ObjectUID: ev.Regarding.UID,
 		Count:     int(ev.DeprecatedCount),
 		First:     ev.DeprecatedFirstTimestamp.Time,
 		Last:      ev.DeprecatedLastTimestamp.Time,
 	}
-	if e.Source == "" {
-		e.Source = ev.DeprecatedSource.Component
+	var series *seriesTimes
+	if ev.Series != nil {
+		series = &seriesTimes{int(ev.Series.Count), ev.Series.LastObservedTime.Time}
 	}
-	if e.Object.Namespace == "" {
-		e.Object.Namespace = ev.Namespace
-	}
+	e.settleTimes(ev.EventTime.Time, series)
+	return e
+}
+
+// seriesTimes is an event series' count and last sighting, in either API.
+type seriesTimes struct {
+	count int
+	last  time.Time
+}
+
+// settleTimes fills the times and count from whichever fields the event's
+// writer used: counted events, eventTime-only events, and series.
+func (e *event) settleTimes(eventTime time.Time, series *seriesTimes) {
 	if e.First.IsZero() {
-		e.First = ev.EventTime.Time
+		e.First = eventTime
 	}
 	if e.Last.IsZero() {
-		e.Last = ev.EventTime.Time
+		e.Last = eventTime
 	}
-	if ev.Series != nil {
-		if int(ev.Series.Count) > e.Count {
-			e.Count = int(ev.Series.Count)
-		}
-		if ev.Series.LastObservedTime.After(e.Last) {
-			e.Last = ev.Series.LastObservedTime.Time
+	if series != nil {
+		e.Count = max(e.Count, series.count)
+		if series.last.After(e.Last) {
+			e.Last = series.last
 		}
 	}
 	if e.Count == 0 {
 		e.Count = 1
 	}
-	return e
+}
+
+func firstOf(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 func sortEventsNewestFirst(list []*event) {

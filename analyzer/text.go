@@ -3,7 +3,8 @@ package analyzer
 import (
 	"sort"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/secretscan/secretscan/internal/text"
 )
 
 // closest returns the candidate most like name, for "did you mean" hints: at
@@ -29,25 +30,7 @@ func closest(name string, candidates []string) (string, bool) {
 }
 
 // editDistance is the Levenshtein distance, in bytes.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
+func editDistance(a, b string) int { return text.Levenshtein(a, b) }
 
 // joinSorted lists distinct names, sorted, comma separated.
 func joinSorted(names []string) string {
@@ -103,16 +86,4 @@ func prefixOf(a, b string) bool {
 
 // clipWords shortens a message to about n bytes at a word boundary, marking
 // the cut; the full text stays in the evidence.
-func clipWords(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n - 3
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	if space := strings.LastIndexByte(s[:cut], ' '); space > cut-40 && space > 0 {
-		cut = space
-	}
-	return strings.TrimRight(s[:cut], " ,;:") + "..."
-}
+func clipWords(s string, n int) string { return text.ClipWords(s, n) }

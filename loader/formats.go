@@ -554,3 +554,19 @@ func sortedKeys(m map[string]bool) []string {
 	sort.Strings(out)
 	return out
 }
+
+// coverageKinds are the kinds whose coverage a layout format states: those the
+// report shows, and those it has files or collection errors for.
+func (e *layoutEvidence) coverageKinds(f Format) map[string]bool {
+	kinds := map[string]bool{}
+	for _, k := range reportedKinds {
+		kinds[k] = true
+	}
+	for k := range e.kindFiles[f] {
+		kinds[k] = true
+	}
+	for k := range e.failed {
+		kinds[k] = true
+	}
+	return kinds
+}

@@ -281,16 +281,7 @@ func (l *loadState) secretscanCoverage(c *Coverage) {
 	for ns := range scope {
 		c.addScope(ns)
 	}
-	kinds := map[string]bool{}
-	for _, k := range reportedKinds {
-		kinds[k] = true
-	}
-	for k := range e.kindFiles[f] {
-		kinds[k] = true
-	}
-	for k := range e.failed {
-		kinds[k] = true
-	}
+	kinds := e.coverageKinds(f)
 	if len(e.kindFiles[f]) == 0 && len(e.failed) == 0 {
 		for kind := range kinds {
 			c.set(kind, NotCollected, "the bundle has no readable collection record (see the warnings), so nothing it lacks is known to be absent")

@@ -432,16 +432,7 @@ func (l *loadState) troubleshootCoverage(c *Coverage) {
 	for ns := range e.namespaces[f] {
 		c.addScope(ns)
 	}
-	kinds := map[string]bool{}
-	for _, k := range reportedKinds {
-		kinds[k] = true
-	}
-	for k := range e.kindFiles[f] {
-		kinds[k] = true
-	}
-	for k := range e.failed {
-		kinds[k] = true
-	}
+	kinds := e.coverageKinds(f)
 	for kind := range kinds {
 		if kind == "Secret" {
 			continue

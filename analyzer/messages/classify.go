@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/secretscan/secretscan/internal/text"
 )
 
 // Cause is what a message says went wrong.
@@ -428,19 +430,7 @@ func sanitize(s *Signal) {
 
 // truncate shortens s to at most n bytes, at a word boundary when one is near,
 // and marks the cut with "...".
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	cut := n - 3
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	if space := strings.LastIndexByte(s[:cut], ' '); space > cut-40 && space > 0 {
-		cut = space
-	}
-	return strings.TrimRight(s[:cut], " ,;:") + "..."
-}
+func truncate(s string, n int) string { return text.ClipWords(s, n) }
 
 // isGlue reports whether the text between two matches only chains them:
 // punctuation, whitespace, "rpc error: code = X desc = ", "err:", containerd's

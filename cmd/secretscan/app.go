@@ -6,6 +6,8 @@ import (
 	"runtime/debug"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/secretscan/secretscan/internal/text"
 )
 
 // version and commit are set by the Makefile's -ldflags.
@@ -68,7 +70,7 @@ evidence Kubernetes printed and the fix.`,
 			}
 			name := c.Args().First()
 			for _, cmd := range c.App.Commands {
-				if levenshtein(name, cmd.Name) <= 2 {
+				if text.Levenshtein(name, cmd.Name) <= 2 {
 					return usagef("unknown command %q; did you mean %s? (see --help)", name, cmd.Name)
 				}
 			}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/secretscan/secretscan/analyzer"
 	"github.com/secretscan/secretscan/docs"
+	"github.com/secretscan/secretscan/internal/text"
 )
 
 func explainCommand() *cli.Command {
@@ -49,7 +50,7 @@ func explainCommand() *cli.Command {
 func closestID(s string) (analyzer.ID, bool) {
 	best, bestDist := analyzer.ID(""), -1
 	for _, d := range analyzer.Definitions {
-		dist := levenshtein(strings.ToLower(s), string(d.ID))
+		dist := text.Levenshtein(strings.ToLower(s), string(d.ID))
 		if strings.Contains(string(d.ID), strings.ToLower(s)) && len(s) >= 4 {
 			dist = min(dist, 2)
 		}
@@ -58,24 +59,4 @@ func closestID(s string) (analyzer.ID, bool) {
 		}
 	}
 	return best, bestDist >= 0 && bestDist <= max(3, len(s)/3)
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
