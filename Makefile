@@ -47,6 +47,8 @@ FUZZTIME ?= 60s
 FUZZ_TARGETS := \
 	./loader:FuzzLoad \
 	./loader:FuzzArchiveWalker \
+	./loader:FuzzFastYAML \
+	./loader:FuzzDropManagedFields \
 	./analyzer/messages:FuzzClassify \
 	./analyzer/messages:FuzzKeywordMatcher \
 	./internal/dockerconfig:FuzzParse \

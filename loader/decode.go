@@ -336,6 +336,11 @@ func yamlToJSON(raw []byte, lim docLimits) ([]byte, error) {
 			return nil, err
 		}
 	}
+	// kubectl's YAML is a small block-style subset: a single-pass converter
+	// reads it an order of magnitude faster; anything else goes to the general one.
+	if j, ok := fastYAMLToJSON(raw); ok {
+		return j, nil
+	}
 	return yaml.YAMLToJSON(raw)
 }
 
