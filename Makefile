@@ -39,7 +39,7 @@ clean:
 ## bench: secretscan beside an encoding/json decode of the same generated dumps
 ## (400 namespaces, about 20k pods; generated once into $TMPDIR/secretscan-bench)
 bench:
-	$(GO) run ./fixtures/bench -namespaces 400 -small 100
+	$(GO) run ./fixtures/bench -namespaces 400 -small 100 -runs 3
 
 ## fuzz: every fuzz target for FUZZTIME each (their seed corpora also run in
 ## `make test`); a crasher is written to the package's testdata/fuzz/ to rerun

@@ -16,6 +16,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -294,7 +295,8 @@ func (w *inputWalker) directory(root string) error {
 // holds. counted is true when an enclosing tar already counts the stream's bytes.
 func (w *inputWalker) stream(name string, r io.Reader, depth int, outermost, top, counted bool) error {
 	cr := &countingReader{r: r, w: w, name: name}
-	br := bufio.NewReaderSize(cr, 1<<20)
+	br := getStreamReader(cr)
+	defer putStreamReader(br)
 	head, _ := br.Peek(512)
 	archive := ""
 	switch {
@@ -384,6 +386,25 @@ func readError(err error) string {
 		return "damaged compressed data; what was read before is kept"
 	}
 	return err.Error()
+}
+
+// streamReaders recycles the 1 MiB read buffers: a support bundle has
+// thousands of members, and a fresh buffer for each one was gigabytes of
+// allocation and zeroing. Nothing read through a buffer outlives the stream:
+// documents and log text are copied out of it.
+var streamReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, streamBufferSize) }}
+
+const streamBufferSize = 1 << 20
+
+func getStreamReader(r io.Reader) *bufio.Reader {
+	br := streamReaders.Get().(*bufio.Reader)
+	br.Reset(r)
+	return br
+}
+
+func putStreamReader(br *bufio.Reader) {
+	br.Reset(nil)
+	streamReaders.Put(br)
 }
 
 func isTar(head []byte) bool {

@@ -612,7 +612,9 @@ func (l *loadState) objects(name string, r *bufio.Reader, rt route) error {
 // readAsObjects reads bytes already taken from a file, and the rest of it, as objects.
 func (l *loadState) readAsObjects(name string, head []byte, rest io.Reader, rt route) error {
 	rt.role, rt.special = roleObjects, nil
-	return l.objects(name, bufio.NewReaderSize(io.MultiReader(bytes.NewReader(head), rest), 1<<20), rt)
+	br := getStreamReader(io.MultiReader(bytes.NewReader(head), rest))
+	defer putStreamReader(br)
+	return l.objects(name, br, rt)
 }
 
 // firstByte peeks past whitespace and a byte order mark.

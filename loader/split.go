@@ -653,11 +653,12 @@ func (sc *valueScanner) feed(buf []byte) (int, bool) {
 				continue
 			}
 			// Jump to the next quote, backslash or line break.
-			j := bytes.IndexAny(buf[i:], "\"\\\n")
-			if j < 0 {
+			for i < len(buf) && !stringStop[buf[i]] {
+				i++
+			}
+			if i == len(buf) {
 				return len(buf), false
 			}
-			i += j
 			switch buf[i] {
 			case '\n':
 				sc.breakInString = true
@@ -702,6 +703,11 @@ func (sc *valueScanner) feed(buf []byte) (int, bool) {
 	}
 	return len(buf), false
 }
+
+// stringStop marks the bytes that end a run of plain string content: a quote,
+// a backslash or a line break (most strings are short, so a table beats
+// bytes.IndexAny, which builds its set on every call).
+var stringStop = [256]bool{'"': true, '\\': true, '\n': true}
 
 // mayStartValue tells whether the line after the break at buf[i] may start a
 // top-level value or a log block.

@@ -25,7 +25,7 @@ const (
 	// GOGC pacing applies.
 	budgetFloor = 192 << 20
 	// budgetShare of the bytes read is the limit.
-	budgetShare = 0.85
+	budgetShare = 0.80
 	// budgetLiveMargin is the least headroom over the live heap.
 	budgetLiveMargin = 1.4
 )
