@@ -54,9 +54,11 @@ func providerClasses(p *pass) (map[nsName]string, bool) {
 	return classes, held
 }
 
-// csiVolume is a Secrets Store CSI volume of a workload.
+// csiVolume is a Secrets Store CSI volume of a workload. InSpec is false for
+// a volume known only from events (the dump holds no spec that shows it).
 type csiVolume struct {
 	Name, Class string
+	InSpec      bool
 }
 
 func csiVolumes(w *workload) []csiVolume {
@@ -68,11 +70,40 @@ func csiVolumes(w *workload) []csiVolume {
 				continue
 			}
 			seen[v.Name] = true
-			out = append(out, csiVolume{Name: v.Name, Class: v.CSI.VolumeAttributes["secretProviderClass"]})
+			out = append(out, csiVolume{Name: v.Name, Class: v.CSI.VolumeAttributes["secretProviderClass"], InSpec: true})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+// secretsStoreObs drops "driver name X not found in the list of registered
+// CSI drivers" for any driver but the Secrets Store one: that wording is
+// shared by every CSI driver (EBS, EFS, ...), the other CSI causes are the
+// Secrets Store driver's own.
+func secretsStoreObs(obs []observation) []observation {
+	out := obs[:0:0]
+	for _, o := range obs {
+		if o.Signal.Cause == messages.CSIDriverNotRegistered && o.Signal.Driver != secretsStoreDriver {
+			continue
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// otherVolumes names the volumes of the workload's specs that are not Secrets
+// Store CSI volumes.
+func otherVolumes(w *workload) map[string]bool {
+	names := map[string]bool{}
+	for _, spec := range w.specs() {
+		for _, v := range spec.Volumes {
+			if v.CSI == nil || v.CSI.Driver != secretsStoreDriver {
+				names[v.Name] = true
+			}
+		}
+	}
+	return names
 }
 
 var csiCauses = []messages.Cause{messages.CSIClassNotFound, messages.CSIClassNotSet, messages.CSIProviderNotFound,
@@ -83,7 +114,7 @@ func runCSI(p *pass) {
 	var held, listed bool
 	for _, w := range p.workloads.list {
 		vols := csiVolumes(w)
-		obs := filterObs(p.observations[w], csiCauses...)
+		obs := secretsStoreObs(filterObs(p.observations[w], csiCauses...))
 		if len(vols) == 0 && len(obs) == 0 {
 			continue
 		}
@@ -102,8 +133,15 @@ func runCSI(p *pass) {
 			reportCSIVolume(p, w, v, byVolume[v.Name], classes, held)
 			delete(byVolume, v.Name)
 		}
-		// Failures naming a volume the dump's specs do not show.
+		// Failures naming a volume the dump's specs do not show as a Secrets
+		// Store volume: reported only when the workload's spec is not in the
+		// dump at all (a volume the spec shows otherwise, a PVC or another
+		// driver's, is not this check's business).
+		other := otherVolumes(w)
 		for _, name := range sortedKeys(byVolume) {
+			if other[name] {
+				continue
+			}
 			class := ""
 			for _, o := range byVolume[name] {
 				if o.Signal.Class != "" {
@@ -137,12 +175,15 @@ func reportCSIVolume(p *pass, w *workload, v csiVolume, obs []observation, class
 	if v.Class != "" {
 		ref += fmt.Sprintf(" (SecretProviderClass %s)", v.Class)
 	}
-	evidence := []string{fmt.Sprintf("%s %s/%s spec: volumes[%s].csi{driver: %s, volumeAttributes.secretProviderClass: %s}", w.Kind, ns, w.Name, v.Name, secretsStoreDriver, dash(v.Class))}
+	var evidence []string
+	if v.InSpec {
+		evidence = append(evidence, fmt.Sprintf("%s %s/%s spec: volumes[%s].csi{driver: %s, volumeAttributes.secretProviderClass: %s}", w.Kind, ns, w.Name, v.Name, secretsStoreDriver, dash(v.Class)))
+	}
 	evidence = append(evidence, obsEvidence(obs)...)
 	var msg, fix string
 	confirm := []string{fmt.Sprintf("kubectl get secretproviderclass %s -n %s -o yaml", dash(v.Class), ns)}
 	switch {
-	case v.Class == "" || cause.Cause == messages.CSIClassNotSet:
+	case (v.InSpec && v.Class == "") || cause.Cause == messages.CSIClassNotSet:
 		msg = fmt.Sprintf("CSI volume %s sets no secretProviderClass attribute", v.Name)
 		fix = fmt.Sprintf("Set volumeAttributes.secretProviderClass on volume %s of %s %s/%s", v.Name, w.Kind, ns, w.Name)
 	case specMissing || cause.Cause == messages.CSIClassNotFound:

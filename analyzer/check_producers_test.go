@@ -133,4 +133,12 @@ spec: {provider: azure}
 			}
 		})
 	}
+	// Another CSI driver's failure (a PVC on EBS) is not a Secrets Store one,
+	// whether or not the event's volume is in the spec.
+	for _, volume := range []string{"pvc-123", "secrets-store-inline"} {
+		t.Run("other driver not registered, volume "+volume, func(t *testing.T) {
+			docs := csiPod("azure-kv", `MountVolume.MountDevice failed for volume "`+volume+`" : kubernetes.io/csi: attacher.MountDevice failed to create newCsiDriverClient: driver name ebs.csi.aws.com not found in the list of registered CSI drivers`)
+			sameLines(t, brief(analyzeWithCustom(t, nsShop+"---\n"+docs, spc, nil)), nil)
+		})
+	}
 }

@@ -94,10 +94,64 @@ func Parse(payload []byte, legacy bool) (Config, error) {
 	var entries []Entry
 	for registry, e := range auths {
 		usable, problem := judge(e)
-		entries = append(entries, Entry{Registry: registry, Usable: usable, Problem: problem})
+		entries = append(entries, Entry{Registry: withoutUserinfo(registry), Usable: usable, Problem: problem})
 	}
 	sort.Slice(entries, func(i, j int) bool { return entries[i].Registry < entries[j].Registry })
+	entries = mergeSameRegistry(entries)
 	return Config{Entries: entries, NoAuths: noAuths}, nil
+}
+
+// mergeSameRegistry folds entries whose keys differ only in userinfo (sorted
+// entries are adjacent) into one with the verdict that decides: an entry the
+// kubelet cannot decode makes it reject the whole payload; otherwise any
+// usable entry gives the registry credentials.
+func mergeSameRegistry(entries []Entry) []Entry {
+	out := entries[:0]
+	for _, e := range entries {
+		if n := len(out); n > 0 && out[n-1].Registry == e.Registry {
+			out[n-1] = decisive(out[n-1], e)
+			continue
+		}
+		out = append(out, e)
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+func decisive(a, b Entry) Entry {
+	rejects := func(e Entry) bool { return e.Problem == ProblemAuthNotBase64 || e.Problem == ProblemAuthNotUserPass }
+	switch {
+	case rejects(a):
+		return a
+	case rejects(b), b.Usable:
+		return b
+	}
+	return a
+}
+
+// withoutUserinfo drops the "user:password@" a registry key may carry
+// ("https://user:pass@registry.example.com"): a credential, never to be
+// shown. The kubelet's keyring parses each key as a URL and matches on its
+// host and path only (pkg/credentialprovider/keyring.go), so the key without
+// userinfo matches the same images. As net/url does, the authority ends at the
+// first '/', '?' or '#', and the userinfo at its last '@'.
+func withoutUserinfo(key string) string {
+	rest := key
+	prefix := ""
+	if i := strings.Index(rest, "://"); i >= 0 {
+		prefix, rest = rest[:i+3], rest[i+3:]
+	}
+	end := len(rest)
+	if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+		end = i
+	}
+	at := strings.LastIndex(rest[:end], "@")
+	if at < 0 {
+		return key
+	}
+	return prefix + rest[at+1:]
 }
 
 // describeJSONError turns an encoding/json error into one that carries only a

@@ -321,3 +321,44 @@ func TestParseErrorsQuoteNoInput(t *testing.T) {
 		assertNoPlanted(t, "Parse error", []byte(err.Error()))
 	}
 }
+
+func TestRegistryKeyUserinfoDropped(t *testing.T) {
+	tests := []struct {
+		name    string
+		payload string
+		want    []Entry
+		rejects bool
+	}{
+		{"scheme and userinfo", `{"auths":{"https://u:PLANTED@reg.example.com/v1/":{"auth":"dTpw"}}}`,
+			[]Entry{{Registry: "https://reg.example.com/v1/", Usable: true}}, false},
+		{"no scheme", `{"auths":{"u:PLANTED@reg.example.com:5000":{"username":"u"}}}`,
+			[]Entry{{Registry: "reg.example.com:5000", Usable: true}}, false},
+		{"last @ ends userinfo", `{"auths":{"a@b:PLANTED@reg.example.com":{}}}`,
+			[]Entry{{Registry: "reg.example.com", Problem: ProblemNoCredentials}}, false},
+		{"@ in path is not userinfo", `{"auths":{"reg.example.com/team@x":{"auth":"dTpw"}}}`,
+			[]Entry{{Registry: "reg.example.com/team@x", Usable: true}}, false},
+		{"merged: usable wins over empty", `{"auths":{"reg.example.com":{},"u:PLANTED@reg.example.com":{"auth":"dTpw"}}}`,
+			[]Entry{{Registry: "reg.example.com", Usable: true}}, false},
+		{"merged: undecodable wins", `{"auths":{"reg.example.com":{"auth":"dTpw"},"u:PLANTED@reg.example.com":{"auth":"%%%"}}}`,
+			[]Entry{{Registry: "reg.example.com", Problem: ProblemAuthNotBase64}}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Parse([]byte(tt.payload), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(cfg.Entries, tt.want) || cfg.KubeletRejects() != tt.rejects {
+				t.Errorf("Parse = %+v (rejects %v), want %+v (rejects %v)", cfg.Entries, cfg.KubeletRejects(), tt.want, tt.rejects)
+			}
+			sanitized := Sanitize([]byte(tt.payload), false)
+			if strings.Contains(string(sanitized), "PLANTED") {
+				t.Errorf("Sanitize keeps the userinfo: %s", sanitized)
+			}
+			again, err := Parse(sanitized, false)
+			if err != nil || !reflect.DeepEqual(again, cfg) {
+				t.Errorf("sanitized payload parses to %+v, %v; want %+v", again, err, cfg)
+			}
+		})
+	}
+}
