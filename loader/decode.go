@@ -538,15 +538,14 @@ func stripTyped(obj runtime.Object) {
 // resource, and the encrypted payloads of SealedSecrets.
 func stripUnstructured(u *unstructured.Unstructured) {
 	u.SetManagedFields(nil)
-	if ann := u.GetAnnotations(); ann != nil {
-		var meta metav1.ObjectMeta
-		meta.Annotations = ann
-		redact.ObjectMeta(&meta)
-		if len(meta.Annotations) == 0 {
-			unstructured.RemoveNestedField(u.Object, "metadata", "annotations")
-		} else {
-			u.SetAnnotations(meta.Annotations)
-		}
+	// Templates nested in a custom resource (a SealedSecret's or an
+	// ExternalSecret's Secret template, a workload's pod template) have
+	// metadata of their own.
+	dropValueAnnotations(u.Object, 0)
+	if u.GetKind() == "ExternalSecret" {
+		// target.template.data holds the Secret's data as Go templates, which
+		// may be literal values; keep the key names.
+		blankValues(u.Object, "spec", "target", "template", "data")
 	}
 	if u.GetKind() == "SealedSecret" {
 		// Ciphertext, but still nothing a report needs; keep the key names.
@@ -559,6 +558,47 @@ func stripUnstructured(u *unstructured.Unstructured) {
 		unstructured.RemoveNestedField(u.Object, "spec", "template", "data")
 		unstructured.RemoveNestedField(u.Object, "spec", "template", "stringData")
 	}
+}
+
+// dropValueAnnotations removes value-bearing annotations (redact.ObjectMeta)
+// from every "metadata" mapping of a decoded object, at any depth (bounded by
+// the decoder's depth limit).
+func dropValueAnnotations(v any, depth int) {
+	if depth > MaxDepthCeiling {
+		return
+	}
+	switch t := v.(type) {
+	case map[string]any:
+		if m, ok := t["metadata"].(map[string]any); ok {
+			if ann, ok := m["annotations"].(map[string]any); ok {
+				for _, a := range redact.DroppedAnnotations() {
+					delete(ann, a)
+				}
+				if len(ann) == 0 {
+					delete(m, "annotations")
+				}
+			}
+		}
+		for _, child := range t {
+			dropValueAnnotations(child, depth+1)
+		}
+	case []any:
+		for _, child := range t {
+			dropValueAnnotations(child, depth+1)
+		}
+	}
+}
+
+// blankValues empties the string values of the mapping at path, keeping its keys.
+func blankValues(obj map[string]any, path ...string) {
+	m, ok, _ := unstructured.NestedMap(obj, path...)
+	if !ok {
+		return
+	}
+	for k := range m {
+		m[k] = ""
+	}
+	_ = unstructured.SetNestedMap(obj, m, path...)
 }
 
 // protoObject is what every built-in API type implements (generated.pb.go).

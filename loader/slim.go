@@ -5,6 +5,8 @@ import (
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+
+	"github.com/secretscan/secretscan/internal/redact"
 )
 
 // slim drops, right after decoding, the fields of bulky kinds that no
@@ -23,23 +25,24 @@ func slim(obj runtime.Object) {
 		slimPodSpec(&o.Spec)
 		slimPodStatus(&o.Status)
 	case *corev1.PodTemplate:
-		slimPodSpec(&o.Template.Spec)
+		slimTemplate(&o.Template)
 	case *appsv1.Deployment:
-		slimPodSpec(&o.Spec.Template.Spec)
+		slimTemplate(&o.Spec.Template)
 	case *appsv1.ReplicaSet:
-		slimPodSpec(&o.Spec.Template.Spec)
+		slimTemplate(&o.Spec.Template)
 	case *appsv1.StatefulSet:
-		slimPodSpec(&o.Spec.Template.Spec)
+		slimTemplate(&o.Spec.Template)
 		o.Spec.VolumeClaimTemplates = nil
 	case *appsv1.DaemonSet:
-		slimPodSpec(&o.Spec.Template.Spec)
+		slimTemplate(&o.Spec.Template)
 	case *batchv1.Job:
-		slimPodSpec(&o.Spec.Template.Spec)
+		slimTemplate(&o.Spec.Template)
 	case *batchv1.CronJob:
-		slimPodSpec(&o.Spec.JobTemplate.Spec.Template.Spec)
+		redact.ObjectMeta(&o.Spec.JobTemplate.ObjectMeta)
+		slimTemplate(&o.Spec.JobTemplate.Spec.Template)
 	case *corev1.ReplicationController:
 		if o.Spec.Template != nil {
-			slimPodSpec(&o.Spec.Template.Spec)
+			slimTemplate(o.Spec.Template)
 		}
 	case *corev1.Node:
 		// Node status lists every image on the node with its size: bulk.
@@ -55,6 +58,13 @@ func slim(obj runtime.Object) {
 			o.BinaryData[k] = nil
 		}
 	}
+}
+
+// slimTemplate slims a pod template: its spec, and its metadata as any
+// object's (a template's annotations may carry a last-applied copy too).
+func slimTemplate(t *corev1.PodTemplateSpec) {
+	redact.ObjectMeta(&t.ObjectMeta)
+	slimPodSpec(&t.Spec)
 }
 
 func slimPodSpec(spec *corev1.PodSpec) {

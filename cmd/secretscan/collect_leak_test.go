@@ -36,13 +36,17 @@ func valueForms(s string) []string {
 // SealedSecret), in image pull Secret credentials (.dockerconfigjson,
 // .dockercfg, and a docker config under the wrong type), in a TLS key, in env
 // literals and args of a pod and its Deployment, in a SealedSecret's
-// ciphertext, and in a crashing container's log.
+// ciphertext, in nested template metadata (a pod template's, a SealedSecret's,
+// an ExternalSecret's), in an ExternalSecret's template data, in a pull
+// Secret's registry key (https://user:password@host), and in a crashing
+// container's log.
 func leakyCluster(t *testing.T) *testCluster {
 	t.Helper()
 	b64 := base64.StdEncoding.EncodeToString([]byte(planted))
 	auth := base64.StdEncoding.EncodeToString([]byte("user-" + planted + ":" + planted))
 	dockerJSON := base64.StdEncoding.EncodeToString([]byte(`{"auths":{"reg.example.com":{"username":"u` + planted + `","password":"` + planted + `","email":"` + planted + `@example.com","auth":"` + auth + `"}}}`))
 	dockerCfg := base64.StdEncoding.EncodeToString([]byte(`{"old.example.com":{"auth":"` + auth + `","email":"` + planted + `"}}`))
+	userinfoJSON := base64.StdEncoding.EncodeToString([]byte(`{"auths":{"https://u:` + planted + `@url.example.com":{"auth":"` + auth + `"}}}`))
 	lastApplied := `'{"apiVersion":"v1","kind":"Secret","data":{"password":"` + b64 + `"},"stringData":{"token":"` + planted + `"}}'`
 	dump := `apiVersion: v1
 kind: List
@@ -86,7 +90,28 @@ items:
   spec:
     encryptedData: {password: ` + planted + `}
     template:
+      metadata:
+        annotations:
+          kubectl.kubernetes.io/last-applied-configuration: '{"x":"` + planted + `"}'
       data: {extra: ` + planted + `}
+- apiVersion: external-secrets.io/v1beta1
+  kind: ExternalSecret
+  metadata: {name: es, namespace: shop}
+  spec:
+    secretStoreRef: {name: vault, kind: SecretStore}
+    target:
+      name: es
+      template:
+        metadata:
+          annotations:
+            kubectl.kubernetes.io/last-applied-configuration: '{"x":"` + planted + `"}'
+        data: {literal: ` + planted + `}
+    data: [{secretKey: k, remoteRef: {key: k}}]
+- apiVersion: v1
+  kind: Secret
+  metadata: {name: urlcred, namespace: shop}
+  type: kubernetes.io/dockerconfigjson
+  data: {.dockerconfigjson: ` + userinfoJSON + `}
 - apiVersion: apps/v1
   kind: Deployment
   metadata:
@@ -97,7 +122,10 @@ items:
   spec:
     selector: {matchLabels: {app: web}}
     template:
-      metadata: {labels: {app: web}}
+      metadata:
+        labels: {app: web}
+        annotations:
+          kubectl.kubernetes.io/last-applied-configuration: '{"x":"` + planted + `"}'
       spec:
         imagePullSecrets: [{name: regcred}]
         containers:
@@ -193,11 +221,16 @@ func TestCollectWritesNoSecretValue(t *testing.T) {
 				if err != nil || len(cfg.Entries) != 1 || cfg.Entries[0].Registry != "reg.example.com" || !cfg.Entries[0].Usable {
 					t.Errorf("regcred: registries not kept: %+v %v", cfg, err)
 				}
+			case "urlcred":
+				cfg, err := dockerconfig.Parse(s.Data[corev1.DockerConfigJsonKey], false)
+				if err != nil || len(cfg.Entries) != 1 || cfg.Entries[0].Registry != "https://url.example.com" || !cfg.Entries[0].Usable {
+					t.Errorf("urlcred: registry not kept without its userinfo: %+v %v", cfg, err)
+				}
 			}
 		}
 	}
-	if secrets != 5 {
-		t.Errorf("%d Secrets in the bundle, want 5", secrets)
+	if secrets != 6 {
+		t.Errorf("%d Secrets in the bundle, want 6", secrets)
 	}
 	// The bundle still says what is wrong.
 	r := analyzeJSON(t, bundle)

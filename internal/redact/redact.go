@@ -51,6 +51,9 @@ var droppedAnnotations = []string{
 	"openshift.io/token-secret.value",
 }
 
+// DroppedAnnotations are the annotations removed from every object's metadata.
+func DroppedAnnotations() []string { return droppedAnnotations }
+
 // ObjectMeta drops what no analysis needs and may carry values or bulk:
 // managedFields and value-bearing annotations.
 func ObjectMeta(m *metav1.ObjectMeta) {
