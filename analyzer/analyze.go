@@ -156,7 +156,40 @@ func (p *pass) report(f Finding) {
 	if f.Evidence == nil {
 		f.Evidence = []string{}
 	}
+	p.caveatUnreadable(&f)
 	p.findings = append(p.findings, f)
+}
+
+// absenceKind names, for the findings that rest on an object being absent,
+// the kind of that object.
+var absenceKind = map[ID]string{
+	SecretNotFound:         "Secret",
+	SecretInOtherNamespace: "Secret",
+	OptionalSecretMissing:  "Secret",
+	PullSecretNotFound:     "Secret",
+	SATokenSecretNotFound:  "Secret",
+	ServiceAccountNotFound: "ServiceAccount",
+}
+
+// caveatUnreadable qualifies a finding that rests on the dump not holding an
+// object, where the dump also held objects of that kind it could not read:
+// the finding stands, as the readable part says, and says what may change it.
+func (p *pass) caveatUnreadable(f *Finding) {
+	kind, ok := absenceKind[f.ID]
+	if !ok {
+		return
+	}
+	if covered, _ := p.covers(kind, f.Namespace, f.Secret); !covered {
+		return // resting on events, not on absence
+	}
+	if n := p.cluster.unreadable(kind, f.Namespace); n > 0 {
+		why := fmt.Sprintf("1 object of the dump could not be read and may be this %s (see the warnings)", kind)
+		if n > 1 {
+			why = fmt.Sprintf("%d objects of the dump could not be read and one may be this %s (see the warnings)", n, kind)
+		}
+		f.Message += "; " + why
+		f.Evidence = append(f.Evidence, "coverage: "+why)
+	}
 }
 
 // covers tells whether a missing object of kind is really missing: the source

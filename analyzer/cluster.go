@@ -41,3 +41,20 @@ func (c Cluster) covers(kind, namespace, name string) (bool, string) {
 	}
 	return c.Coverage.Covers(kind, namespace, name)
 }
+
+// UnreadableCoverage is implemented by a Coverage whose source held objects
+// it could not read (damaged or cut-off documents) and could not name.
+type UnreadableCoverage interface {
+	// Unreadable counts the objects that could not be read and may be of
+	// kind in namespace.
+	Unreadable(kind, namespace string) int
+}
+
+// unreadable counts the objects the source could not read that may be the
+// absent object of kind in namespace.
+func (c Cluster) unreadable(kind, namespace string) int {
+	if u, ok := c.Coverage.(UnreadableCoverage); ok {
+		return u.Unreadable(kind, namespace)
+	}
+	return 0
+}

@@ -45,6 +45,11 @@ type Coverage struct {
 	// namespace folders of a must-gather...): a kind collected in each of them is
 	// collected everywhere the dump can speak of.
 	scope map[string]bool
+	// lostNames and lostKinds are objects the input held but the loader
+	// could not read: by name where the text told it, else counted by kind
+	// and namespace ("" for unknown). See lostReason.
+	lostNames map[recordKey]bool
+	lostKinds map[lostKey]int
 }
 
 type kindCoverage struct {
@@ -65,7 +70,8 @@ type namespaceCoverage struct {
 type recordKey struct{ Kind, Namespace, Name string }
 
 func newCoverage() *Coverage {
-	return &Coverage{kinds: map[string]*kindCoverage{}, records: map[recordKey]bool{}, scope: map[string]bool{}}
+	return &Coverage{kinds: map[string]*kindCoverage{}, records: map[recordKey]bool{}, scope: map[string]bool{},
+		lostNames: map[recordKey]bool{}, lostKinds: map[lostKey]int{}}
 }
 
 // set records the state of a kind in every namespace.
@@ -137,6 +143,9 @@ func (c *Coverage) Covers(kind, namespace, name string) (bool, string) {
 	}
 	state, why := c.State(kind, namespace)
 	if state == Collected {
+		if name != "" && c.lostNames[recordKey{kind, namespace, name}] {
+			return false, fmt.Sprintf("the dump's copy of %s %s could not be read (see the warnings)", kind, joinNamespaced(namespace, name))
+		}
 		return true, ""
 	}
 	if why == "" {
@@ -158,6 +167,9 @@ var clusterScopedReported = map[string]bool{"ClusterRole": true, "ClusterRoleBin
 func (c *Coverage) full(kind string) bool {
 	k, ok := c.kinds[kind]
 	if !ok {
+		return false
+	}
+	if _, lost := c.lostAny(kind); lost {
 		return false
 	}
 	if clusterScopedReported[kind] {
@@ -255,6 +267,12 @@ func (c *Coverage) GapDetails() []Gap {
 		g.State, g.Namespaces = Partial, missing
 		if k.state == Collected {
 			g.Reason = ""
+		}
+		if n, lost := c.lostAny(kind); lost && len(missing) == 0 {
+			g.Reason = fmt.Sprintf("1 object that could not be read (see the warnings) may be a %s", kind)
+			if n > 1 {
+				g.Reason = fmt.Sprintf("%d objects that could not be read (see the warnings) may be %s", n, pluralKind(kind))
+			}
 		}
 		if failedWhy != "" {
 			g.State, g.Reason = CollectionFailed, failedWhy

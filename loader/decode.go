@@ -106,13 +106,12 @@ func decodeError(err error) string {
 	case errors.As(err, &syntax):
 		return fmt.Sprintf("invalid JSON at byte %d of the object", syntax.Offset)
 	case errors.As(err, &typeErr):
-		field := typeErr.Field
-		if field == "" {
-			field = "a field"
-		}
 		// Value is "number 1234" for numbers: the literal may be a value.
 		value, _, _ := strings.Cut(typeErr.Value, " ")
-		return fmt.Sprintf("field %s has a JSON %s where %s was expected", shortText(field), value, typeName(typeErr.Type.String()))
+		if typeErr.Field == "" {
+			return fmt.Sprintf("the object is a JSON %s where %s was expected", value, typeName(typeErr.Type.String()))
+		}
+		return fmt.Sprintf("field %s has a JSON %s where %s was expected", shortText(typeErr.Field), value, typeName(typeErr.Type.String()))
 	}
 	var limit *limitError
 	if errors.As(err, &limit) {

@@ -362,6 +362,9 @@ func (l *loadState) coverage(format Format) *Coverage {
 	default:
 		l.presenceCoverage(c, format)
 	}
+	for _, o := range l.lost {
+		c.markLost(o)
+	}
 	return c
 }
 

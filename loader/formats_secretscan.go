@@ -241,6 +241,7 @@ func readBundleHeader(l *loadState, name string, r *bufio.Reader, _ route) error
 // evidence: what was collected per kind and namespace, what failed and why.
 func readBundleCollection(l *loadState, name string, r *bufio.Reader, _ route) error {
 	const f = FormatSecretscanBundle
+	l.bundleRecordSeen = true
 	data, err := io.ReadAll(io.LimitReader(r, maxBundleRecordBytes))
 	if err != nil {
 		return err
@@ -283,8 +284,18 @@ func (l *loadState) secretscanCoverage(c *Coverage) {
 	}
 	kinds := e.coverageKinds(f)
 	if len(e.kindFiles[f]) == 0 && len(e.failed) == 0 {
+		// No record: what the bundle holds was collected, but it may be cut
+		// short, so no object it lacks is known to be absent.
+		if !l.bundleRecordSeen {
+			l.warn(fmt.Sprintf("%s: the secretscan bundle lacks its collection record (cut short?); what it holds is read, but nothing it lacks is known to be absent", BundleCollectionFile))
+		}
+		counts := l.store.counts()
 		for kind := range kinds {
-			c.set(kind, NotCollected, "the bundle has no readable collection record (see the warnings), so nothing it lacks is known to be absent")
+			state := NotCollected
+			if counts[kind] > 0 {
+				state = Partial
+			}
+			c.set(kind, state, "the bundle has no collection record, so nothing it lacks is known to be absent")
 		}
 		return
 	}

@@ -153,9 +153,19 @@ func TestSecretscanBundleIncomplete(t *testing.T) {
 		t.Fatalf("format %s", d.Source.Format)
 	}
 	for _, kind := range []string{"Pod", "Secret", "Event"} {
-		if covered, why := d.Coverage.Covers(kind, "shop", ""); covered || !strings.Contains(why, "no readable collection record") {
+		if covered, why := d.Coverage.Covers(kind, "shop", ""); covered || !strings.Contains(why, "no collection record") {
 			t.Errorf("%s: %v %q", kind, covered, why)
 		}
+	}
+	if len(d.Warnings) != 1 || !strings.Contains(d.Warnings[0], BundleCollectionFile+": the secretscan bundle lacks its collection record") {
+		t.Errorf("warnings %q, want one naming the missing collection record", d.Warnings)
+	}
+	gaps := map[string]string{}
+	for _, g := range d.Coverage.GapDetails() {
+		gaps[g.Kind] = g.State.String()
+	}
+	if gaps["Pod"] != "partly collected" || gaps["Secret"] != "not collected" {
+		t.Errorf("gaps %v: Pods held are partly collected, Secrets not collected", gaps)
 	}
 }
 

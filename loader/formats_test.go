@@ -646,6 +646,7 @@ func TestArchiveMembers(t *testing.T) {
 	add(&tar.Header{Name: "dump/pods.json", Typeflag: tar.TypeReg}, podListJSON)
 	add(&tar.Header{Name: "../escape.json", Typeflag: tar.TypeReg}, podListJSON)
 	add(&tar.Header{Name: "/etc/abs.json", Typeflag: tar.TypeReg}, podListJSON)
+	add(&tar.Header{Name: "dump/x/../../inner.json", Typeflag: tar.TypeReg}, podListJSON)
 	add(&tar.Header{Name: "dump/tty", Typeflag: tar.TypeChar, Devmajor: 5}, "")
 	add(&tar.Header{Name: "dump/fifo", Typeflag: tar.TypeFifo}, "")
 	tw.Close()
@@ -655,8 +656,9 @@ func TestArchiveMembers(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []string{
-		`stdin: member "../escape.json" has an absolute or climbing path; skipped (nothing is ever extracted)`,
-		`stdin: member "/etc/abs.json" has an absolute or climbing path; skipped (nothing is ever extracted)`,
+		`stdin: member "../escape.json" has an absolute path or a ".." in it; skipped (nothing is ever extracted)`,
+		`stdin: member "/etc/abs.json" has an absolute path or a ".." in it; skipped (nothing is ever extracted)`,
+		`stdin: member "dump/x/../../inner.json" has an absolute path or a ".." in it; skipped (nothing is ever extracted)`,
 		"stdin: member dump/tty is not a regular file; skipped",
 		"stdin: member dump/fifo is not a regular file; skipped",
 	}

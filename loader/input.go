@@ -411,9 +411,21 @@ func isTar(head []byte) bool {
 	return len(head) >= 262 && (bytes.Equal(head[257:262], []byte("ustar")))
 }
 
-// memberName cleans an archive member's name; names that climb out of the
-// archive or are absolute are refused.
+// memberName cleans an archive member's name; absolute names and names with
+// a ".." in them (climbing out of the archive or not) are refused: a member is
+// read under the name it was written with, or not at all.
 func memberName(name string) (string, bool) {
+	for _, segment := range strings.Split(strings.ReplaceAll(name, "\\", "/"), "/") {
+		if segment == ".." {
+			return "", false
+		}
+	}
+	return cleanPath(name)
+}
+
+// cleanPath cleans a path inside the input; paths that climb out of it or are
+// absolute are refused.
+func cleanPath(name string) (string, bool) {
 	clean := path.Clean(strings.ReplaceAll(name, "\\", "/"))
 	if path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") || strings.Contains(name, "\x00") || (len(clean) >= 2 && clean[1] == ':') {
 		return "", false
@@ -466,7 +478,7 @@ func (w *inputWalker) tarArchive(name string, r io.Reader, depth int) error {
 		w.members++
 		member, ok := memberName(hdr.Name)
 		if !ok {
-			w.warn(fmt.Sprintf("%s: member %q has an absolute or climbing path; skipped (nothing is ever extracted)", displayName(name), hdr.Name))
+			w.warn(fmt.Sprintf("%s: member %q has an absolute path or a \"..\" in it; skipped (nothing is ever extracted)", displayName(name), hdr.Name))
 			continue
 		}
 		switch hdr.Typeflag {
@@ -535,7 +547,7 @@ func (w *inputWalker) zipArchive(name string, r io.Reader, depth int, outermost 
 		w.members++
 		member, ok := memberName(f.Name)
 		if !ok {
-			w.warn(fmt.Sprintf("%s: member %q has an absolute or climbing path; skipped (nothing is ever extracted)", displayName(name), f.Name))
+			w.warn(fmt.Sprintf("%s: member %q has an absolute path or a \"..\" in it; skipped (nothing is ever extracted)", displayName(name), f.Name))
 			continue
 		}
 		mode := f.Mode()

@@ -54,7 +54,7 @@ func TestDocumentShape(t *testing.T) {
 	splitJSON(bufio.NewReaderSize(strings.NewReader(stream), 64), r, splitLimits{maxDocument: 1 << 20, maxDepth: 50, maxObjects: 50})
 	wantSkips := []string{
 		"line 1: object nested deeper than 50 levels; skipped (raise the limit with --max-depth)",
-		"line 2: item 0 of the list is made of more than 50 objects; skipped (raise the limit with --max-document-objects)",
+		"line 2: item 1 of the list is made of more than 50 objects; skipped (raise the limit with --max-document-objects)",
 	}
 	if !reflect.DeepEqual(r.skips, wantSkips) {
 		t.Errorf("skips = %q\nwant %q", r.skips, wantSkips)

@@ -138,8 +138,10 @@ type loadState struct {
 	jobs    chan job
 	results chan result
 	workers sync.WaitGroup
-	done    chan struct{}
-	seq     int64
+	// bundleRecordSeen: a secretscan bundle's collection record was met (read or not).
+	bundleRecordSeen bool
+	done             chan struct{}
+	seq              int64
 	// inflight bounds the document bytes waiting for or under decoding, and
 	// large lets one large document at a time be decoded: decoding takes many
 	// times a document's size, and hostile input can be all large documents.
@@ -151,7 +153,9 @@ type loadState struct {
 	// layout, and count only if the input is not a layout format.
 	warnings, tentativeWarnings warningList
 	store, tentative            *objectStore
-	logs                        *PodLogs
+	// lost and tentativeLost are the objects that could not be read (see lostObject).
+	lost, tentativeLost []lostObject
+	logs                *PodLogs
 	// listKinds are the typed List kinds seen, even empty ones: a SecretList with
 	// no items proves the namespace has no Secrets.
 	listKinds map[string]bool
@@ -188,6 +192,7 @@ type nonObjectFile struct {
 type job struct {
 	doc       document
 	file      string
+	namespace string // the namespace the file's place in a layout names
 	seq       int64
 	opts      decodeOptions
 	tentative bool
@@ -197,6 +202,8 @@ type result struct {
 	d   decoded
 	err error
 	job job
+	// lost names the object of a document that failed to decode.
+	lost lostObject
 }
 
 type warning struct {
@@ -284,9 +291,13 @@ func (l *loadState) start() {
 				if n >= largeDocument {
 					l.large.Unlock()
 				}
+				var lost lostObject
+				if err != nil && !errors.Is(err, errNoObject) {
+					lost = lostIdentity(j.doc, j.namespace)
+				}
 				j.doc.Raw = nil
 				l.inflight.release(n)
-				l.results <- result{d: d, err: err, job: j}
+				l.results <- result{d: d, err: err, job: j, lost: lost}
 			}
 		}()
 	}
@@ -313,6 +324,7 @@ func (l *loadState) collect(r result) {
 			return
 		}
 		l.docWarnFor(r.job.tentative, r.job.seq, fmt.Sprintf("%s: %s: %v; skipped", name, position(r.job.doc), r.err))
+		l.addLost(r.job.tentative, r.lost)
 		return
 	}
 	if len(r.d.badValues) > 0 {
@@ -350,7 +362,7 @@ func position(d document) string {
 		if kind == "" {
 			kind = "list"
 		}
-		return fmt.Sprintf("line %d (item %d of the %s)", d.Line, d.Index, kind)
+		return fmt.Sprintf("line %d (item %d of the %s)", d.Line, d.Index+1, kind)
 	}
 	return fmt.Sprintf("line %d", d.Line)
 }
@@ -515,7 +527,7 @@ func (e *fileEvents) document(d document) {
 	n := int64(len(d.Raw))
 	e.l.inflight.acquire(n)
 	select {
-	case e.l.jobs <- job{doc: d, file: e.file, seq: e.l.nextSeq(), opts: opts, tentative: e.rt.tentative}:
+	case e.l.jobs <- job{doc: d, file: e.file, namespace: e.rt.namespace, seq: e.l.nextSeq(), opts: opts, tentative: e.rt.tentative}:
 	case <-e.l.ctx.Done():
 		e.l.inflight.release(n)
 	}
@@ -688,8 +700,9 @@ func (l *loadState) settle(format Format) {
 			l.store.add(st.d, st.seq)
 		}
 		l.warnings.merge(l.tentativeWarnings)
+		l.lost = append(l.lost, l.tentativeLost...)
 	}
-	l.tentative, l.tentativeWarnings = nil, warningList{}
+	l.tentative, l.tentativeWarnings, l.tentativeLost = nil, warningList{}, nil
 	if format == FormatTroubleshootBundle {
 		l.addTroubleshootSecrets()
 	}
@@ -722,7 +735,7 @@ func (l *loadState) settleLinks() {
 		if !lk.hard {
 			target = splitPathJoin(lk.name, lk.target)
 		}
-		if clean, ok := memberName(target); ok && l.members[clean] {
+		if clean, ok := cleanPath(target); ok && l.members[clean] {
 			if seq == 0 {
 				seq = lk.seq
 			}

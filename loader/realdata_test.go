@@ -62,7 +62,7 @@ func TestRealData(t *testing.T) {
 			file: "minikube-1.31-cluster-info-dump-pasted.txt", format: FormatClusterInfoDump,
 			objects:  map[string]int{"DaemonSet": 1, "Deployment": 1, "Event": 52, "Node": 1, "Pod": 7, "ReplicaSet": 1, "Service": 2},
 			logs:     7,
-			warnings: []string{"minikube-1.31-cluster-info-dump-pasted.txt: line 3524 (item 6 of the PodList): 3 line breaks inside JSON strings removed (the text was hard-wrapped, as when a dump is pasted from a terminal); the object was read"},
+			warnings: []string{"minikube-1.31-cluster-info-dump-pasted.txt: line 3524 (item 7 of the PodList): 3 line breaks inside JSON strings removed (the text was hard-wrapped, as when a dump is pasted from a terminal); the object was read"},
 		},
 	}
 	for _, tt := range tests {

@@ -34,6 +34,9 @@ type streamEvents interface {
 	logBlock(namespace, pod, container, text string, line int)
 	// skipped reports bytes that could not be read as documents.
 	skipped(line int, why string)
+	// lost follows skipped when the bytes held an object (kind: the typed
+	// List's item kind, or "" when unknown).
+	lost(kind string)
 	// list reports a typed List (kind "PodList", ...), even an empty one.
 	list(kind string, line int)
 }
@@ -466,6 +469,7 @@ func (s *jsonSplitter) topValue() error {
 			}
 			if why := s.limits.skipReason(err); why != "" {
 				s.events.skipped(startLine, fmt.Sprintf("line %d: object %s", startLine, why))
+				s.events.lost("")
 				return s.skipRest(1)
 			}
 			return s.cutOff(startLine, err)
@@ -481,6 +485,7 @@ func (s *jsonSplitter) topValue() error {
 		top.Write(val)
 		if int64(top.Len()) > s.limits.maxDocument {
 			s.events.skipped(startLine, fmt.Sprintf("line %d: object %s", startLine, s.limits.tooLarge()))
+			s.events.lost("")
 			return s.skipRest(1)
 		}
 	}
@@ -517,7 +522,7 @@ func (s *jsonSplitter) items(listLine int, listKind, listAPI string, emit func(d
 		case '}':
 			// A stray closing brace: no value starts here.
 			s.r.ReadByte()
-			s.events.skipped(s.line, fmt.Sprintf("line %d: a '}' where item %d of %s should start; skipped", s.line, i, orList(listKind)))
+			s.events.skipped(s.line, fmt.Sprintf("line %d: a '}' where item %d of %s should start; skipped", s.line, i+1, orList(listKind)))
 			continue
 		}
 		line := s.line
@@ -525,20 +530,23 @@ func (s *jsonSplitter) items(listLine int, listKind, listAPI string, emit func(d
 		val, err := s.readValue(c, 0)
 		switch {
 		case s.limits.skipReason(err) != "":
-			s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s is %s", line, i, orList(listKind), s.limits.skipReason(err)))
+			s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s is %s", line, i+1, orList(listKind), s.limits.skipReason(err)))
+			s.events.lost(itemKind(listKind))
 			i++
 			continue
 		case err == errBoundary:
-			s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s is cut off: a new top-level object starts at line %d; lines %d-%d were skipped", line, i, orList(listKind), s.line, line, s.line-1))
+			s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s is cut off: a new top-level object starts at line %d; lines %d-%d were skipped", line, i+1, orList(listKind), s.line, line, s.line-1))
+			s.events.lost(itemKind(listKind))
 			return errBoundary
 		case err != nil && len(val) > 0:
-			s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s is cut off at the end of the input; skipped", line, i, orList(listKind)))
+			s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s is cut off at the end of the input; skipped", line, i+1, orList(listKind)))
+			s.events.lost(itemKind(listKind))
 			return io.EOF
 		case err != nil:
 			return s.truncated(listLine, err)
 		}
 		if bytes.Equal(val, []byte("null")) {
-			s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s is null; skipped", line, i, orList(listKind)))
+			s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s is null; skipped", line, i+1, orList(listKind)))
 			i++
 			continue
 		}
@@ -723,6 +731,7 @@ func mayStartValue(buf []byte, i int) bool {
 func (s *jsonSplitter) truncated(line int, err error) error {
 	if err == io.EOF || err == io.ErrUnexpectedEOF {
 		s.events.skipped(line, fmt.Sprintf("line %d: the input ends inside the object that starts here; the rest of it was skipped", line))
+		s.events.lost("")
 		return io.EOF
 	}
 	return err
@@ -733,6 +742,7 @@ func (s *jsonSplitter) truncated(line int, err error) error {
 func (s *jsonSplitter) cutOff(line int, err error) error {
 	if err == errBoundary {
 		s.events.skipped(line, fmt.Sprintf("line %d: the object that starts here is cut off: a new top-level object starts at line %d; lines %d-%d were skipped", line, s.line, line, s.line-1))
+		s.events.lost("")
 		return nil
 	}
 	return s.truncated(line, err)
@@ -743,6 +753,7 @@ func (s *jsonSplitter) damaged(line int) error {
 	near := s.line
 	err := s.skipRest(1)
 	s.events.skipped(line, fmt.Sprintf("line %d: the object that starts here is not valid JSON (near line %d); lines %d-%d were skipped", line, near, line, max(line, s.line-1)))
+	s.events.lost("")
 	return err
 }
 
@@ -871,6 +882,7 @@ func splitYAML(r *bufio.Reader, ev streamEvents, limits splitLimits) error {
 		if len(line) > 0 {
 			if truncated {
 				s.events.skipped(s.lr.line, fmt.Sprintf("line %d is longer than %s; the document holding it was skipped (raise the limit with --max-document-bytes)", s.lr.line, humanBytes(limits.maxDocument)))
+				s.events.lost("")
 				s.dropCurrent()
 			} else if ns, pod, container, ok := parseLogHeader(string(line)); ok {
 				s.flushDoc()
@@ -1005,6 +1017,7 @@ func (s *yamlSplitter) appendDoc(line []byte) {
 	if int64(s.doc.Len()+len(line)) > s.limits.maxDocument {
 		s.tooLarge = true
 		s.events.skipped(s.docLine, fmt.Sprintf("line %d: document %s", s.docLine, s.limits.tooLarge()))
+		s.events.lost("")
 		s.doc.Reset()
 		return
 	}
@@ -1014,7 +1027,8 @@ func (s *yamlSplitter) appendDoc(line []byte) {
 func (s *yamlSplitter) appendItem(line []byte) {
 	if int64(s.item.Len()+len(line)) > s.limits.maxDocument {
 		if s.item.Len() > 0 {
-			s.events.skipped(s.itemLine, fmt.Sprintf("line %d: item %d is %s", s.itemLine, s.itemIndex, s.limits.tooLarge()))
+			s.events.skipped(s.itemLine, fmt.Sprintf("line %d: item %d is %s", s.itemLine, s.itemIndex+1, s.limits.tooLarge()))
+			s.events.lost(itemKind(s.kind))
 		}
 		s.item.Reset()
 		s.itemLine = -1
@@ -1039,7 +1053,7 @@ func (s *yamlSplitter) flushItem() {
 	raw := dedent(s.item.Bytes(), s.itemCol+2)
 	s.item.Reset()
 	if isYAMLNull(raw) {
-		s.events.skipped(s.itemLine, fmt.Sprintf("line %d: item %d of %s is null; skipped", s.itemLine, s.itemIndex, orList(s.kind)))
+		s.events.skipped(s.itemLine, fmt.Sprintf("line %d: item %d of %s is null; skipped", s.itemLine, s.itemIndex+1, orList(s.kind)))
 		s.itemIndex++
 		return
 	}

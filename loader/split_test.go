@@ -21,6 +21,7 @@ func (r *recorder) logBlock(ns, pod, container, _ string, line int) {
 	r.logs = append(r.logs, fmt.Sprintf("%s/%s/%s@%d", ns, pod, container, line))
 }
 func (r *recorder) skipped(_ int, why string) { r.skips = append(r.skips, why) }
+func (r *recorder) lost(string)               {}
 func (r *recorder) list(kind string, line int) {
 	r.lists = append(r.lists, fmt.Sprintf("%s@%d", kind, line))
 }
@@ -75,15 +76,15 @@ func TestJSONResync(t *testing.T) {
 		logs    int
 	}{
 		{"indented: next List", cut + "\n" + events, []string{"Pod@5", "Event@18"},
-			[]string{"line 11: item 1 of PodList is cut off: a new top-level object starts at line 14; lines 11-13 were skipped"}, 0},
+			[]string{"line 11: item 2 of PodList is cut off: a new top-level object starts at line 14; lines 11-13 were skipped"}, 0},
 		{"indentation lost, CRLF: next List", flat(cut + "\n" + events), []string{"Pod@5", "Event@18"},
-			[]string{"line 11: item 1 of PodList is cut off: a new top-level object starts at line 14; lines 11-13 were skipped"}, 0},
+			[]string{"line 11: item 2 of PodList is cut off: a new top-level object starts at line 14; lines 11-13 were skipped"}, 0},
 		{"a log block follows", cut + "\n" + logs + events, []string{"Pod@5", "Event@21"},
-			[]string{"line 11: item 1 of PodList is cut off: a new top-level object starts at line 14; lines 11-13 were skipped"}, 1},
+			[]string{"line 11: item 2 of PodList is cut off: a new top-level object starts at line 14; lines 11-13 were skipped"}, 1},
 		{"cut inside a string", pods[:strings.Index(pods, `"b"`)+2] + "\n" + events, []string{"Pod@5", "Event@18"},
-			[]string{"line 11: item 1 of PodList is cut off: a new top-level object starts at line 14; lines 11-13 were skipped"}, 0},
+			[]string{"line 11: item 2 of PodList is cut off: a new top-level object starts at line 14; lines 11-13 were skipped"}, 0},
 		{"cut at the end of the input", cut, []string{"Pod@5"},
-			[]string{"line 11: item 1 of PodList is cut off at the end of the input; skipped"}, 0},
+			[]string{"line 11: item 2 of PodList is cut off at the end of the input; skipped"}, 0},
 		{"one value per line", `{"kind":"Pod","apiVersion":"v1","metadata":{"name":"a"` + "\n" + `{"kind":"Pod","apiVersion":"v1","metadata":{"name":"b"}}` + "\n", []string{"Pod@2"},
 			[]string{"line 1: the object that starts here is cut off: a new top-level object starts at line 2; lines 1-1 were skipped"}, 0},
 		{"intact stream", pods + events, []string{"Pod@5", "Pod@11", "Pod@17", "Event@29"}, nil, 0},
@@ -152,8 +153,8 @@ func TestWrappedItemRepair(t *testing.T) {
 		t.Errorf("note %q", note)
 	}
 	want := []string{
-		"dump.txt: line 5 (item 0 of the PodList): 1 line break inside JSON strings removed (the text was hard-wrapped, as when a dump is pasted from a terminal); the object was read",
-		"dump.txt: line 13 (item 1 of the PodList): invalid JSON at byte 59 of the object; skipped",
+		"dump.txt: line 5 (item 1 of the PodList): 1 line break inside JSON strings removed (the text was hard-wrapped, as when a dump is pasted from a terminal); the object was read",
+		"dump.txt: line 13 (item 2 of the PodList): invalid JSON at byte 59 of the object; skipped",
 	}
 	if !reflect.DeepEqual(d.Warnings, want) {
 		t.Errorf("warnings =\n%s", strings.Join(d.Warnings, "\n"))
