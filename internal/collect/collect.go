@@ -97,8 +97,12 @@ func (r *Result) Failed() []string {
 // AnyCollected tells whether any built-in kind could be listed: a bundle in
 // which every list failed holds nothing to analyze.
 func (r *Result) AnyCollected() bool {
+	builtin := make(map[string]bool, len(reportedKinds))
+	for _, k := range reportedKinds {
+		builtin[k] = true
+	}
 	for _, l := range r.Collection.Lists {
-		if l.State == loader.BundleCollected {
+		if l.State == loader.BundleCollected && builtin[l.Kind] {
 			return true
 		}
 	}

@@ -301,3 +301,26 @@ func TestBuiltinKindsAreReported(t *testing.T) {
 		t.Errorf("collected kinds %v, reported kinds %v", got, want)
 	}
 }
+
+func TestAnyCollected(t *testing.T) {
+	list := func(kind, state string) loader.BundleList {
+		return loader.BundleList{Kind: kind, State: state}
+	}
+	tests := []struct {
+		name  string
+		lists []loader.BundleList
+		want  bool
+	}{
+		{"a built-in kind listed", []loader.BundleList{list("Secret", loader.BundleFailed), list("Pod", loader.BundleCollected)}, true},
+		{"only a custom resource listed", []loader.BundleList{list("Pod", loader.BundleFailed), list("ExternalSecret", loader.BundleCollected)}, false},
+		{"nothing listed", []loader.BundleList{list("Pod", loader.BundleFailed)}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := &Result{Collection: loader.BundleCollection{Lists: tt.lists}}
+			if got := r.AnyCollected(); got != tt.want {
+				t.Errorf("AnyCollected = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
