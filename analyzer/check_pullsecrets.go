@@ -7,6 +7,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/secretscan/secretscan/analyzer/messages"
 	"github.com/secretscan/secretscan/analyzer/registryauth"
@@ -19,17 +20,29 @@ var pullSecretCheck = &Check{
 	Doc: `Proves whether the kubelet has credentials for each image: the pod's (or
 template's, or ServiceAccount's) imagePullSecrets must exist, be of a docker
 config type, hold usable credentials, and cover the image's registry by the
-kubelet's own keyring rules; registry refusals in events are joined to them.`,
-	IDs: []ID{PullSecretNotFound, PullSecretWrongType, PullSecretMalformed, PullSecretNoRegistryMatch, ImagePullAuthFailed},
+kubelet's own keyring rules; registry refusals in events are joined to them. A
+missing one that a controller resource (ExternalSecret, SealedSecret, ...)
+should make is reported through that resource when it is not Ready.`,
+	IDs: []ID{PullSecretNotFound, PullSecretWrongType, PullSecretMalformed, PullSecretNoRegistryMatch, ImagePullAuthFailed, SecretSourceNotReady},
 	Run: runPullSecrets,
 }
 
 // pullRef is one image pull Secret a workload's pods use, and who names it.
 type pullRef struct {
-	Name  string
-	By    string // "the pod spec", "the pod template", "ServiceAccount web"
+	Name string
+	By   string // "the pod spec", "the pod template", "ServiceAccount web"
+	// Note says why By is what it is where the dump alone does not show it.
+	Note  string
 	Index int
 	Pods  []string
+}
+
+// named is "named by X" for messages, with the note that qualifies it.
+func (r *pullRef) named() string {
+	if r.Note != "" {
+		return fmt.Sprintf("named by %s (%s)", r.By, r.Note)
+	}
+	return "named by " + r.By
 }
 
 // pullRefs lists the pull Secrets of a workload: the template's, else its
@@ -38,18 +51,12 @@ type pullRef struct {
 func pullRefs(p *pass, w *workload) []*pullRef {
 	sa := w.serviceAccount()
 	saObj := p.idx.serviceAccounts[nsName{w.Namespace, sa}]
-	saNames := map[string]bool{}
-	if saObj != nil {
-		for _, ref := range saObj.ImagePullSecrets {
-			saNames[ref.Name] = true
-		}
-	}
 	byName := map[string]*pullRef{}
 	var order []*pullRef
-	add := func(name, by string, index int, pod string) {
+	add := func(name, by, note string, index int, pod string) {
 		r := byName[name]
 		if r == nil {
-			r = &pullRef{Name: name, By: by, Index: index}
+			r = &pullRef{Name: name, By: by, Note: note, Index: index}
 			byName[name] = r
 			order = append(order, r)
 		}
@@ -61,24 +68,80 @@ func pullRefs(p *pass, w *workload) []*pullRef {
 	if w.Template != nil {
 		for i, ref := range w.Template.Spec.ImagePullSecrets {
 			templateHas = true
-			add(ref.Name, "the pod template", i, "")
+			add(ref.Name, "the pod template", "", i, "")
 		}
 		if !templateHas && saObj != nil {
 			for i, ref := range saObj.ImagePullSecrets {
-				add(ref.Name, "ServiceAccount "+sa, i, "")
+				add(ref.Name, "ServiceAccount "+sa, "", i, "")
 			}
 		}
 	}
 	for _, pod := range w.Pods {
 		for i, ref := range pod.Spec.ImagePullSecrets {
-			by := "the pod spec"
-			if !templateHas && saNames[ref.Name] {
-				by = "ServiceAccount " + sa
-			}
-			add(ref.Name, by, i, pod.Name)
+			by, note := podPullSource(p, w, pod, ref.Name)
+			add(ref.Name, by, note, i, pod.Name)
 		}
 	}
 	return order
+}
+
+// podPullSource says who put a pull Secret name into a pod's spec. A pod as
+// served already holds its ServiceAccount's imagePullSecrets: admission copies
+// them into a pod whose template lists none. So the template the pod was made
+// from tells the two apart; without it, the ServiceAccount may; a dump that
+// holds neither cannot.
+func podPullSource(p *pass, w *workload, pod *corev1.Pod, name string) (by, note string) {
+	sa := pod.Spec.ServiceAccountName
+	if sa == "" {
+		sa = "default"
+	}
+	saObj := p.idx.serviceAccounts[nsName{w.Namespace, sa}]
+	if tmpl := podTemplate(w, pod); tmpl != nil {
+		if len(tmpl.Spec.ImagePullSecrets) == 0 {
+			if saObj == nil {
+				return "ServiceAccount " + sa, "the pod template lists no imagePullSecrets, so admission copied it from the ServiceAccount"
+			}
+			return "ServiceAccount " + sa, ""
+		}
+		for _, ref := range tmpl.Spec.ImagePullSecrets {
+			if ref.Name == name {
+				return "the pod template", ""
+			}
+		}
+		return "the pod spec", ""
+	}
+	if saObj != nil {
+		for _, ref := range saObj.ImagePullSecrets {
+			if ref.Name == name {
+				return "ServiceAccount " + sa, ""
+			}
+		}
+		return "the pod spec", ""
+	}
+	if covered, _ := p.covers("ServiceAccount", w.Namespace, sa); covered {
+		return "the pod spec", ""
+	}
+	return "the pod spec or ServiceAccount " + sa, fmt.Sprintf("admission copies a ServiceAccount's imagePullSecrets into a pod that lists none, and the dump holds neither ServiceAccount %s nor the template of pod %s, so which of the two named it cannot be told", sa, pod.Name)
+}
+
+// podTemplate returns the template a pod was made from, when the dump holds
+// it: its ReplicaSet's for a Deployment, else its workload's.
+func podTemplate(w *workload, pod *corev1.Pod) *corev1.PodTemplateSpec {
+	owner := metav1.GetControllerOf(pod)
+	if owner == nil {
+		return nil
+	}
+	for _, rev := range w.Revisions {
+		if rev.Name == owner.Name {
+			return rev.Template
+		}
+	}
+	if len(w.Revisions) > 0 || !w.InDump {
+		// The pod's ReplicaSet is not in the dump, or the workload is known
+		// only from owner references.
+		return nil
+	}
+	return w.Template
 }
 
 // images lists the distinct images of a workload's containers (init, regular,
@@ -132,6 +195,20 @@ func runPullSecrets(p *pass) {
 	}
 }
 
+// pullJudgement is what one workload's pull Secrets give the kubelet, as far
+// as the dump shows.
+type pullJudgement struct {
+	sources  []registryauth.Source
+	unjudged []string // pull Secrets whose credentials the dump cannot show
+	hidden   []string // of those, the ones whose registry names the bundle redacted
+	// missing is set when a pull Secret does not exist: it may be the one meant
+	// for a registry that no other Secret covers.
+	missing bool
+	// explained is set when a finding already quotes and explains the
+	// workload's pull refusals.
+	explained bool
+}
+
 func checkPullSecrets(p *pass, w *workload) {
 	ns := w.Namespace
 	obs := p.observations[w]
@@ -157,16 +234,25 @@ func checkPullSecrets(p *pass, w *workload) {
 		}
 	}
 
-	var sources []registryauth.Source
-	unjudged := []string{} // pull Secrets whose credentials the dump cannot show
-	hidden := false
+	j := &pullJudgement{}
 	for _, r := range refs {
 		base := Finding{Namespace: ns, Object: w.ref(), Pods: unionSorted(nil, r.Pods), Secret: r.Name, Reference: "imagePullSecrets"}
-		specLine := fmt.Sprintf("%s %s/%s: imagePullSecrets[%d].name: %s (named by %s)", w.Kind, ns, w.Name, r.Index, r.Name, r.By)
+		specLine := pullSpecLine(w, r)
 		s, exists := p.idx.secrets[nsName{ns, r.Name}]
 		if !exists {
 			covered, why := p.covers("Secret", ns, r.Name)
 			evidence := obsEvidence(retrievedNames[r.Name])
+			pr := p.producerOf(ns, r.Name)
+			if pr != nil && pr.State != "ready" {
+				if !covered {
+					p.noteGap("Secret", why, w)
+				}
+				j.missing = true
+				if reportPullProducer(p, w, r, pr, base, retrievedNames[r.Name], authFailures, covered, why) {
+					j.explained = true
+				}
+				continue
+			}
 			if !covered && len(evidence) == 0 {
 				p.noteGap("Secret", why, w)
 				// The kubelet's keyring error names no Secret: with one pull
@@ -182,16 +268,17 @@ func checkPullSecrets(p *pass, w *workload) {
 					p.report(f)
 					continue
 				}
-				unjudged = append(unjudged, r.Name)
+				j.unjudged = append(j.unjudged, r.Name)
 				continue
 			}
+			j.missing = true
 			f := base
 			f.ID = PullSecretNotFound
 			f.Pods = unionSorted(f.Pods, podsOfObs(retrievedNames[r.Name]))
 			f.Evidence = append([]string{specLine}, evidence...)
-			f.Message = fmt.Sprintf("image pull Secret %s/%s, named by %s, does not exist", ns, r.Name, r.By)
+			f.Message = fmt.Sprintf("image pull Secret %s/%s, %s, does not exist", ns, r.Name, r.named())
 			if templateVariable(r.Name) {
-				f.Message = fmt.Sprintf("image pull Secret name %q, named by %s, is an unexpanded template variable: the manifest was applied without substitution", r.Name, r.By)
+				f.Message = fmt.Sprintf("image pull Secret name %q, %s, is an unexpanded template variable: the manifest was applied without substitution", r.Name, r.named())
 			}
 			if !covered {
 				f.Message += fmt.Sprintf(" (from events: %s)", why)
@@ -201,6 +288,13 @@ func checkPullSecrets(p *pass, w *workload) {
 			f.Commands = &Commands{
 				Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s", shellArg(r.Name), ns)},
 				Fix:     []string{fmt.Sprintf("kubectl create secret docker-registry %s -n %s --docker-server=REGISTRY --docker-username=USER --docker-password=PASSWORD", shellArg(r.Name), ns)},
+			}
+			if pr != nil {
+				// Ready: the producer believes the Secret is in place.
+				f.Message += fmt.Sprintf("; %s reports Ready (%s), so it was probably deleted after the last sync", pr, clipWords(pr.Condition, 160))
+				f.Evidence = append(f.Evidence, fmt.Sprintf("%s produces Secret %s (%s)", pr, pr.Target, pr.Condition))
+				f.Remediation = fmt.Sprintf("Make %s sync again rather than creating the pull Secret by hand", pr)
+				f.Commands.Fix = producerFix(pr)
 			}
 			if templateVariable(r.Name) {
 				f.Remediation = fmt.Sprintf("Render the manifest with its variables substituted (helm template, envsubst, kustomize) and apply it again; %s must name a real pull Secret", r.By)
@@ -234,19 +328,19 @@ func checkPullSecrets(p *pass, w *workload) {
 		case redact.ValuesRegistriesOnly:
 			cfg, err := dockerconfig.Parse(s.Data[key], legacy)
 			if err == nil {
-				for _, e := range cfg.Entries {
-					if strings.Contains(e.Registry, "HIDDEN") {
-						hidden = true
-					}
+				var redacted bool
+				cfg, redacted = withoutHidden(cfg)
+				if redacted {
+					j.hidden = append(j.hidden, r.Name)
 				}
-				sources = append(sources, registryauth.Source{Secret: r.Name, Config: cfg})
+				j.sources = append(j.sources, registryauth.Source{Secret: r.Name, Config: cfg})
 			}
 			// troubleshoot keeps one registry per pull Secret, so a registry it does
 			// not list may still be covered: only a match can be concluded.
-			unjudged = append(unjudged, r.Name)
+			j.unjudged = append(j.unjudged, r.Name)
 			continue
 		default:
-			unjudged = append(unjudged, r.Name)
+			j.unjudged = append(j.unjudged, r.Name)
 			continue
 		}
 		cfg, err := dockerconfig.Parse(s.Data[key], legacy)
@@ -260,16 +354,6 @@ func checkPullSecrets(p *pass, w *workload) {
 			problem = fmt.Sprintf("its %s has no registry entries", key)
 		case cfg.KubeletRejects():
 			problem = fmt.Sprintf("an \"auth\" field of its %s is not base64 of user:password, so the kubelet cannot read the Secret and every pull of the pod fails", key)
-		default:
-			var bad []string
-			for _, e := range cfg.Entries {
-				if !e.Usable {
-					bad = append(bad, fmt.Sprintf("%s (%s)", e.Registry, e.Problem))
-				}
-			}
-			if len(bad) == len(cfg.Entries) {
-				problem = "no entry holds usable credentials: " + strings.Join(bad, ", ")
-			}
 		}
 		if problem != "" {
 			f := base
@@ -283,14 +367,77 @@ func checkPullSecrets(p *pass, w *workload) {
 				Fix:     []string{fmt.Sprintf("kubectl create secret docker-registry %s -n %s --docker-server=REGISTRY --docker-username=USER --docker-password=PASSWORD --dry-run=client -o yaml | kubectl replace -f -", r.Name, ns)},
 			}
 			p.report(f)
-			if err != nil || cfg.NoAuths || cfg.KubeletRejects() {
-				continue
-			}
+			continue
 		}
-		sources = append(sources, registryauth.Source{Secret: r.Name, Config: cfg})
+		// Entries without credentials are judged per image, with the keyring.
+		j.sources = append(j.sources, registryauth.Source{Secret: r.Name, Config: cfg})
 	}
 
-	checkRegistryCoverage(p, w, refs, sources, unjudged, hidden, authFailures)
+	checkRegistryCoverage(p, w, refs, j, authFailures)
+}
+
+// hiddenRegistry is how troubleshoot's redactor writes a registry name it hid.
+const hiddenRegistry = "***HIDDEN***"
+
+// withoutHidden drops the entries whose registry name the bundle redacted:
+// they match no image the way the kubelet matches the real name.
+func withoutHidden(cfg dockerconfig.Config) (dockerconfig.Config, bool) {
+	var kept []dockerconfig.Entry
+	redacted := false
+	for _, e := range cfg.Entries {
+		if strings.Contains(e.Registry, hiddenRegistry) {
+			redacted = true
+			continue
+		}
+		kept = append(kept, e)
+	}
+	cfg.Entries = kept
+	return cfg, redacted
+}
+
+// reportPullProducer reports a missing pull Secret through the controller
+// resource that should make it and is not Ready. It says whether the finding
+// explains (and quotes) the workload's pull refusals.
+func reportPullProducer(p *pass, w *workload, r *pullRef, pr *producer, base Finding, notRetrieved, authFailures []observation, covered bool, why string) bool {
+	ns := w.Namespace
+	f := base
+	f.ID = SecretSourceNotReady
+	f.Pods = unionSorted(f.Pods, podsOfObs(notRetrieved))
+	f.Evidence = append([]string{fmt.Sprintf("%s produces Secret %s (%s)", pr, pr.Target, pr.Condition)}, p.producerEvents(pr)...)
+	f.Evidence = append(f.Evidence, pullSpecLine(w, r))
+	f.Evidence = append(f.Evidence, obsEvidence(notRetrieved)...)
+	confirm := []string{
+		fmt.Sprintf("kubectl get %s %s -n %s -o jsonpath='{.status.conditions}'", strings.ToLower(pr.Kind), pr.Name, ns),
+		fmt.Sprintf("kubectl describe %s %s -n %s", strings.ToLower(pr.Kind), pr.Name, ns),
+		fmt.Sprintf("kubectl get secret %s -n %s", shellArg(r.Name), ns),
+	}
+	// Absent for sure: the dump holds the namespace's Secrets, or the kubelet said so.
+	absent := covered || len(notRetrieved) > 0
+	if pr.State != "failed" {
+		f.Severity = SeverityWarning
+		f.Message = fmt.Sprintf("image pull Secret %s/%s, %s, does not exist yet: %s is still progressing (%s)", ns, r.Name, r.named(), pr, clipWords(pr.Condition, 220))
+		if !absent {
+			f.Message = fmt.Sprintf("image pull Secret %s/%s, %s, is made by %s, which is still progressing (%s); the dump cannot show whether the Secret exists (%s)", ns, r.Name, r.named(), pr, clipWords(pr.Condition, 220), why)
+		}
+		f.Remediation = fmt.Sprintf("Wait for %s to become Ready; if it stays so, %s", pr, pr.Fix)
+		f.Commands = &Commands{Confirm: confirm}
+		p.report(f)
+		return false
+	}
+	f.Message = fmt.Sprintf("image pull Secret %s/%s, %s, is missing because %s is not ready (%s)", ns, r.Name, r.named(), pr, clipWords(pr.Condition, 220))
+	if !absent {
+		f.Message = fmt.Sprintf("image pull Secret %s/%s, %s, is made by %s, which is not ready (%s); the dump cannot show whether an earlier sync left the Secret in place (%s)", ns, r.Name, r.named(), pr, clipWords(pr.Condition, 220), why)
+	}
+	f.Remediation = fmt.Sprintf("Do not create the pull Secret by hand: %s", pr.Fix)
+	f.Commands = &Commands{Confirm: confirm, Fix: producerFix(pr)}
+	pullStillWorks(w, authFailures, &f)
+	explains := len(authFailures) > 0
+	if explains {
+		f.Pods = unionSorted(f.Pods, podsOfObs(authFailures))
+		f.Evidence = append(f.Evidence, obsEvidence(authFailures)...)
+	}
+	p.report(f)
+	return explains
 }
 
 func dockerKeyFor(t corev1.SecretType) string {
@@ -300,11 +447,176 @@ func dockerKeyFor(t corev1.SecretType) string {
 	return corev1.DockerConfigJsonKey
 }
 
+// unusableEntry is a pull Secret entry that gives the kubelet no credentials,
+// and the images of the workload the kubelet matches it to.
+type unusableEntry struct {
+	Secret, Registry, Problem string
+	// Decisive are images it is the only match for: the kubelet pulls them
+	// without credentials. Beside are images another entry gives credentials for.
+	Decisive, Beside []string
+}
+
+// unusableEntries lists the entries without credentials of the pull Secrets,
+// in Secret order, each with the images the keyring matches it to.
+func unusableEntries(keyring *registryauth.Keyring, sources []registryauth.Source, imgs []string) []*unusableEntry {
+	var out []*unusableEntry
+	byKey := map[[2]string]*unusableEntry{}
+	for _, src := range sources {
+		for _, e := range src.Config.Entries {
+			if e.Usable {
+				continue
+			}
+			u := &unusableEntry{Secret: src.Secret, Registry: e.Registry, Problem: e.Problem}
+			byKey[[2]string{src.Secret, e.Registry}] = u
+			out = append(out, u)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	for _, img := range imgs {
+		covering := keyring.Covering(img)
+		usable := false
+		for _, c := range covering {
+			usable = usable || c.Usable
+		}
+		for _, c := range covering {
+			u := byKey[[2]string{c.Secret, c.Registry}]
+			if c.Usable || u == nil {
+				continue
+			}
+			if usable {
+				u.Beside = appendUnique(u.Beside, img)
+			} else {
+				u.Decisive = appendUnique(u.Decisive, img)
+			}
+		}
+	}
+	return out
+}
+
+// reportUnusableEntries reports, per pull Secret, its entries without
+// credentials: an error where such an entry is what the kubelet matches to an
+// image of the workload (it then pulls that image anonymously), a warning
+// where it matches no image or another entry gives credentials beside it. It
+// returns the images it explains.
+func reportUnusableEntries(p *pass, w *workload, refs []*pullRef, j *pullJudgement, keyring *registryauth.Keyring, entries []*unusableEntry, failing map[string][]observation) map[string]bool {
+	ns := w.Namespace
+	explained := map[string]bool{}
+	bySecret := map[string][]*unusableEntry{}
+	var secrets []string
+	for _, u := range entries {
+		if bySecret[u.Secret] == nil {
+			secrets = append(secrets, u.Secret)
+		}
+		bySecret[u.Secret] = append(bySecret[u.Secret], u)
+	}
+	for _, name := range secrets {
+		var ref *pullRef
+		for _, r := range refs {
+			if r.Name == name {
+				ref = r
+			}
+		}
+		var cfg dockerconfig.Config
+		for _, src := range j.sources {
+			if src.Secret == name {
+				cfg = src.Config
+			}
+		}
+		var phrases, decisive []string
+		for _, u := range bySecret[name] {
+			why := fmt.Sprintf("its entry %q has no usable credentials (%s)", u.Registry, u.Problem)
+			switch {
+			case len(u.Decisive) > 0:
+				decisive = append(decisive, u.Decisive...)
+				phrases = append(phrases, fmt.Sprintf("%s, and it is the entry the kubelet matches to %s, so it pulls %s without credentials", why, strings.Join(u.Decisive, ", "), plural(len(u.Decisive), "that image", "those images")))
+			case len(u.Beside) > 0:
+				var with []registryauth.Match
+				for _, img := range u.Beside {
+					with = append(with, keyring.Lookup(img)...)
+				}
+				phrases = append(phrases, fmt.Sprintf("%s; for %s the kubelet also has credentials from %s", why, strings.Join(u.Beside, ", "), describeMatches(with)))
+			default:
+				phrases = append(phrases, fmt.Sprintf("%s; no image of the workload is matched to it", why))
+			}
+		}
+		usable := 0
+		for _, e := range cfg.Entries {
+			if e.Usable {
+				usable++
+			}
+		}
+		head := fmt.Sprintf("image pull Secret %s/%s: ", ns, name)
+		if usable == 0 {
+			head = fmt.Sprintf("image pull Secret %s/%s holds no usable credentials: ", ns, name)
+		}
+		f := Finding{ID: PullSecretMalformed, Namespace: ns, Object: w.ref(), Secret: name, Reference: "imagePullSecrets",
+			Message: head + strings.Join(phrases, "; ")}
+		if ref != nil {
+			f.Pods = unionSorted(nil, ref.Pods)
+			f.Evidence = append(f.Evidence, pullSpecLine(w, ref))
+		}
+		f.Evidence = append(f.Evidence, fmt.Sprintf("Secret %s/%s entries: %s", ns, name, describeEntries(cfg)))
+		var fails []observation
+		for _, img := range decisive {
+			if n, err := registryauth.NormalizeImage(img); err == nil {
+				fails = append(fails, failing[n]...)
+				explained[n] = true
+			}
+		}
+		switch {
+		case len(decisive) == 0:
+			f.Severity = SeverityWarning
+		case len(fails) > 0:
+			f.Pods = unionSorted(f.Pods, podsOfObs(fails))
+			f.Evidence = append(f.Evidence, obsEvidence(fails)...)
+		default:
+			f.Severity = SeverityWarning
+			if allPulled(w, decisive) {
+				f.Message += "; the images pull all the same (public, cached, or node credentials), so it matters only where that does not hold"
+			} else {
+				f.Message += "; no pull failure is recorded (events expire after an hour), so whether the registry needs credentials is not known"
+			}
+		}
+		f.Remediation = fmt.Sprintf("Give every entry of %s/%s credentials (docker login to each registry it serves, then recreate it from that config.json), or drop the entries it should not hold", ns, name)
+		f.Commands = &Commands{
+			Confirm: []string{pullRegistriesCommand(p, ns, name)},
+			Fix:     []string{fmt.Sprintf("kubectl create secret generic %s -n %s --type=%s --from-file=%s=$HOME/.docker/config.json --dry-run=client -o yaml | kubectl replace -f -", shellArg(name), ns, corev1.SecretTypeDockerConfigJson, corev1.DockerConfigJsonKey)},
+		}
+		p.report(f)
+	}
+	return explained
+}
+
+// describeEntries lists a pull Secret's registry keys and whether each gives
+// credentials: never a value.
+func describeEntries(cfg dockerconfig.Config) string {
+	parts := make([]string, 0, len(cfg.Entries))
+	for _, e := range cfg.Entries {
+		state := "credentials"
+		if !e.Usable {
+			state = e.Problem
+		}
+		parts = append(parts, fmt.Sprintf("%s (%s)", e.Registry, state))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func allPulled(w *workload, imgs []string) bool {
+	for _, img := range imgs {
+		if !imagePulled(w, img) {
+			return false
+		}
+	}
+	return len(imgs) > 0
+}
+
 // checkRegistryCoverage matches each image against the pull Secrets with the
 // kubelet's keyring rules, and joins the registry's refusals from events.
-func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, sources []registryauth.Source, unjudged []string, hidden bool, authFailures []observation) {
+func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, j *pullJudgement, authFailures []observation) {
 	ns := w.Namespace
-	keyring := registryauth.NewKeyring(sources)
+	keyring := registryauth.NewKeyring(j.sources)
 	failing := map[string][]observation{}
 	for _, o := range authFailures {
 		img := o.Signal.Image
@@ -326,18 +638,18 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, sources []regi
 			anyCovered = true
 		}
 	}
-	registries := keyring.Registries()
-	judgeable := len(sources) > 0 && len(unjudged) == 0 && !hidden
-	reported := map[string]bool{}
+	unusable := unusableEntries(keyring, j.sources, imgs)
+	reported := reportUnusableEntries(p, w, refs, j, keyring, unusable, failing)
+	judgeable := len(j.sources) > 0 && len(j.unjudged) == 0 && !j.missing
 
 	for _, img := range imgs {
 		n, ok := normalized[img]
-		if !ok {
+		if !ok || reported[n] {
 			continue
 		}
 		fails := failing[n]
 		matches := keyring.Lookup(img)
-		if len(matches) > 0 || !judgeable {
+		if len(matches) > 0 || !judgeable || len(keyring.Covering(img)) > 0 {
 			continue
 		}
 		if len(fails) == 0 && anyCovered {
@@ -345,21 +657,20 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, sources []regi
 			continue
 		}
 		f := Finding{
-			ID: PullSecretNoRegistryMatch, Namespace: ns, Object: w.ref(), Pods: w.podNames(), Secret: sourceNames(sources),
-			Reference: "image " + n,
-			Message: fmt.Sprintf("no pull Secret holds credentials the kubelet would use for %s (registry %s); the pull Secrets cover %s",
-				img, registryauth.Registry(img), strings.Join(registries, ", ")),
+			ID: PullSecretNoRegistryMatch, Namespace: ns, Object: w.ref(), Pods: w.podNames(), Secret: sourceNames(j.sources),
+			Reference:   "image " + n,
+			Message:     fmt.Sprintf("no pull Secret holds credentials the kubelet would use for %s (registry %s); %s", img, registryauth.Registry(img), coverageText(keyring, unusable)),
 			Evidence:    append(pullSpecEvidence(w, refs), obsEvidence(fails)...),
 			Remediation: fmt.Sprintf("Add an entry for %s to a pull Secret of the pod (the key must match the image's host, port and path prefix by the kubelet's rules), or pull the image from a registry the Secrets cover", registryauth.Registry(img)),
 			Commands: &Commands{
-				Confirm: []string{pullRegistriesCommand(p, ns, sources[0].Secret)},
+				Confirm: []string{pullRegistriesCommand(p, ns, j.sources[0].Secret)},
 				Fix: []string{
 					fmt.Sprintf("kubectl create secret docker-registry %s-pull -n %s --docker-server=%s --docker-username=USER --docker-password=PASSWORD", w.Name, ns, registryauth.Registry(img)),
 					attachPullSecret(w, refs, w.Name+"-pull"),
 				},
 			},
 		}
-		if registryauth.Registry(img) == "docker.io" && containsString(registries, "registry-1.docker.io") {
+		if registryauth.Registry(img) == "docker.io" && containsString(keyring.UsableRegistries(), "registry-1.docker.io") {
 			f.Message += "; registry-1.docker.io is Docker Hub's pull endpoint but not a key the kubelet matches to Docker Hub images: use docker.io or https://index.docker.io/v1/"
 		}
 		if len(fails) == 0 {
@@ -372,6 +683,9 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, sources []regi
 		}
 		p.report(f)
 		reported[n] = true
+	}
+	if j.explained {
+		return
 	}
 
 	// Refusals not explained by a missing or non-matching Secret.
@@ -388,10 +702,13 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, sources []regi
 			msg = fmt.Sprintf("the registry refused the pull of %s although credentials from %s were sent: they are wrong, expired, or lack access to the repository", img, describeMatches(matches))
 		case len(refs) == 0:
 			msg = fmt.Sprintf("the registry refused the pull of %s and the pod has no image pull Secret at all", img)
-		case len(unjudged) > 0:
-			msg = fmt.Sprintf("the registry refused the pull of %s; this dump does not show the credentials of pull %s %s, so whether %s its registry with valid credentials cannot be judged", img, plural(len(unjudged), "Secret", "Secrets"), strings.Join(unjudged, ", "), plural(len(unjudged), "it covers", "they cover"))
-		case hidden:
-			msg = fmt.Sprintf("the registry refused the pull of %s; the bundle redacted the pull Secrets' registry names (***HIDDEN***), so whether they cover it cannot be judged", img)
+		case len(j.hidden) > 0:
+			msg = fmt.Sprintf("the registry refused the pull of %s; the support bundle redacted the registry names of pull %s %s to %s, so whether %s it cannot be judged", img, plural(len(j.hidden), "Secret", "Secrets"), strings.Join(j.hidden, ", "), hiddenRegistry, plural(len(j.hidden), "it covers", "they cover"))
+			if others := without(j.unjudged, j.hidden); len(others) > 0 {
+				msg += fmt.Sprintf(", and it lists only the registries of pull %s %s, not their credentials", plural(len(others), "Secret", "Secrets"), strings.Join(others, ", "))
+			}
+		case len(j.unjudged) > 0:
+			msg = fmt.Sprintf("the registry refused the pull of %s; this dump does not show the credentials of pull %s %s, so whether %s its registry with valid credentials cannot be judged", img, plural(len(j.unjudged), "Secret", "Secrets"), strings.Join(j.unjudged, ", "), plural(len(j.unjudged), "it covers", "they cover"))
 		default:
 			msg = fmt.Sprintf("the registry refused the pull of %s", img)
 		}
@@ -399,10 +716,10 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, sources []regi
 		f := Finding{
 			ID: ImagePullAuthFailed, Namespace: ns, Object: w.ref(), Pods: podsOfObs(fails), Secret: matchSecrets(matches),
 			Reference: "image " + img, Message: msg, Evidence: obsEvidence(fails),
-			Remediation: authFailedRemedy(len(refs) > 0, unjudged, registryauth.Registry(img)),
+			Remediation: authFailedRemedy(len(refs) > 0, j.unjudged, registryauth.Registry(img)),
 			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get events -n %s --field-selector reason=Failed | grep -i 'pull'", ns)}},
 		}
-		for _, name := range unjudged {
+		for _, name := range j.unjudged {
 			f.Commands.Confirm = append(f.Commands.Confirm, pullRegistriesCommand(p, ns, name))
 		}
 		if !anyCurrent(fails) && podsRunSince(w, lastOf(fails)) {
@@ -413,10 +730,42 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, sources []regi
 	}
 }
 
+// coverageText says which registries the pull Secrets hold credentials for;
+// an entry without credentials covers nothing.
+func coverageText(keyring *registryauth.Keyring, unusable []*unusableEntry) string {
+	text := "the pull Secrets hold usable credentials for no registry"
+	if usable := keyring.UsableRegistries(); len(usable) > 0 {
+		text = "the pull Secrets cover " + strings.Join(usable, ", ")
+	}
+	if len(unusable) > 0 {
+		var parts []string
+		for _, u := range unusable {
+			parts = append(parts, fmt.Sprintf("%s in %s", u.Registry, u.Secret))
+		}
+		text += " (entries without credentials, which cover nothing: " + strings.Join(parts, ", ") + ")"
+	}
+	return text
+}
+
+// without returns list minus the names in drop, in list's order.
+func without(list, drop []string) []string {
+	var out []string
+	for _, s := range list {
+		if !containsString(drop, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func pullSpecLine(w *workload, r *pullRef) string {
+	return fmt.Sprintf("%s %s/%s: imagePullSecrets[%d].name: %s (named by %s)", w.Kind, w.Namespace, w.Name, r.Index, r.Name, r.By)
+}
+
 func pullSpecEvidence(w *workload, refs []*pullRef) []string {
 	var out []string
 	for _, r := range refs {
-		out = append(out, fmt.Sprintf("%s %s/%s: imagePullSecrets[%d].name: %s (named by %s)", w.Kind, w.Namespace, w.Name, r.Index, r.Name, r.By))
+		out = append(out, pullSpecLine(w, r))
 	}
 	return out
 }

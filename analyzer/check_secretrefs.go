@@ -94,8 +94,13 @@ func runSecretRefs(p *pass) {
 	for _, w := range p.workloads.list {
 		uses := usages(w)
 		bySecret := map[string][]observation{}
+		var ambiguous []observation
 		for _, o := range p.observations[w] {
 			if !secretCauses[o.Signal.Cause] {
+				continue
+			}
+			if o.Secret == "" && len(o.Candidates) > 0 {
+				ambiguous = append(ambiguous, o)
 				continue
 			}
 			if o.Signal.Cause == messages.MountTimeout {
@@ -135,6 +140,7 @@ func runSecretRefs(p *pass) {
 			}
 			checkSecretUse(p, w, u, bySecret[name])
 		}
+		reportAmbiguousVolumeKeys(p, w, ambiguous)
 	}
 }
 
@@ -226,7 +232,7 @@ func checkSecretUse(p *pass, w *workload, u *usage, obs []observation) {
 func (p *pass) reportMissingSecret(w *workload, u *usage, required []SecretRef, obs []observation, uncoveredWhy string) {
 	ns := w.Namespace
 	notFound := filterObs(obs, messages.SecretNotFound)
-	evidence := append(specEvidence(w, required), obsEvidence(notFound)...)
+	evidence := append(specEvidence(w, required), obsEvidence(filterObs(obs, messages.SecretNotFound, messages.MountTimeout))...)
 	evidence = append(evidence, rolloutEvidence(w, u)...)
 	pods := unionSorted(u.podsOf(required), podsOfObs(notFound))
 	refs := describeRefs(required)
@@ -331,14 +337,25 @@ func checkExistingSecret(p *pass, w *workload, u *usage, s *corev1.Secret, obs [
 		})
 	}
 	if redact.KeysKnown(s) && len(s.Data) == 0 && len(s.StringData) == 0 && len(u.Refs) > 0 {
-		p.report(Finding{
+		f := Finding{
 			ID: SecretEmpty, Namespace: ns, Object: w.ref(), Pods: u.podsOf(u.Refs), Secret: u.Secret,
 			Reference:   describeRefs(u.Refs),
 			Message:     fmt.Sprintf("Secret %s/%s has no data at all", ns, u.Secret),
 			Evidence:    append(specEvidence(w, u.Refs), fmt.Sprintf("Secret %s/%s (type %s) has no keys", ns, u.Secret, secretType(s))),
 			Remediation: fmt.Sprintf("Fill Secret %s/%s with the keys the application expects, or find what should have produced it", ns, u.Secret),
 			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data}' | jq 'keys'", u.Secret, ns)}},
-		})
+		}
+		if pr := p.producerOf(ns, u.Secret); pr != nil {
+			f.Message += fmt.Sprintf("; it is made by %s, which %s", pr, pr.stateText())
+			f.Evidence = append(append([]string{pr.evidenceLine()}, p.producerEvents(pr)...), f.Evidence...)
+			f.Remediation = fmt.Sprintf("Do not fill the Secret by hand (%s overwrites it): %s", pr, pr.Fix)
+			if pr.State == "ready" {
+				f.Remediation = fmt.Sprintf("Do not fill the Secret by hand (%s overwrites it): give %s the keys the application expects at its source", pr, pr)
+			}
+			f.Commands.Confirm = append(f.Commands.Confirm, producerConfirm(pr)...)
+			f.Commands.Fix = producerFix(pr)
+		}
+		p.report(f)
 	}
 	if missing := missingTypeKeys(s); len(missing) > 0 {
 		p.report(Finding{
@@ -387,6 +404,15 @@ func checkExistingSecret(p *pass, w *workload, u *usage, s *corev1.Secret, obs [
 				Evidence:  obsEvidence(failures), Remediation: "Check the Secret and the pod on the live cluster; restart the pod if the Secret exists",
 				Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s", u.Secret, ns)}},
 			}
+			if len(filterObs(failures, messages.SecretNotFound)) == 0 {
+				// The kubelet said a key was missing, not the Secret.
+				var keys []string
+				for _, o := range failures {
+					keys = appendUnique(keys, o.Signal.Key)
+				}
+				sort.Strings(keys)
+				f.Message = fmt.Sprintf("the kubelet reported %s %s of Secret %s/%s missing although the dump's copy holds %s: the dump's parts may come from different times, or the key was added since", plural(len(keys), "key", "keys"), strings.Join(keys, ", "), ns, u.Secret, plural(len(keys), "it", "them"))
+			}
 			p.report(f)
 		}
 	}
@@ -425,15 +451,28 @@ func (p *pass) reportMissingKeys(w *workload, u *usage, refs []SecretRef, keyObs
 		}
 		fix = append(fix, fmt.Sprintf("kubectl patch secret %s -n %s --type=json -p '[%s]'", u.Secret, ns, strings.Join(parts, ",")))
 	}
+	keyWord := plural(len(keys), "key", "keys")
+	evidence := append(append(specEvidence(w, refs), obsEvidence(keyObs)...), rolloutEvidence(w, u)...)
+	remediation := fmt.Sprintf("Add the missing %s to Secret %s/%s, or fix the key name in %s %s/%s", keyWord, ns, u.Secret, w.Kind, ns, w.Name)
+	confirm := []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data}' | jq 'keys'", u.Secret, ns)}
+	// A Secret a controller makes is fixed at that controller: a key patched
+	// in by hand is overwritten at its next sync.
+	if pr := p.producerOf(ns, u.Secret); pr != nil {
+		msg += fmt.Sprintf("; it is made by %s, which %s", pr, pr.stateText())
+		evidence = append(append([]string{pr.evidenceLine()}, p.producerEvents(pr)...), evidence...)
+		if pr.State == "ready" {
+			remediation = fmt.Sprintf("Do not patch the Secret (%s overwrites it): %s; or fix the key name in %s %s/%s", pr, pr.KeyFix, w.Kind, ns, w.Name)
+			fix = nil
+		} else {
+			remediation = fmt.Sprintf("Do not patch the Secret by hand: %s; then check that it writes the %s, or fix the key name in %s %s/%s", pr.Fix, keyWord, w.Kind, ns, w.Name)
+			fix = producerFix(pr)
+		}
+		confirm = append(confirm, producerConfirm(pr)...)
+	}
 	p.report(Finding{
 		ID: SecretKeyNotFound, Namespace: ns, Object: w.ref(), Pods: unionSorted(u.podsOf(refs), podsOfObs(keyObs)), Secret: u.Secret,
-		Reference: refDesc, Message: msg,
-		Evidence:    append(append(specEvidence(w, refs), obsEvidence(keyObs)...), rolloutEvidence(w, u)...),
-		Remediation: fmt.Sprintf("Add the missing %s to Secret %s/%s, or fix the key name in %s %s/%s", plural(len(keys), "key", "keys"), ns, u.Secret, w.Kind, ns, w.Name),
-		Commands: &Commands{
-			Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data}' | jq 'keys'", u.Secret, ns)},
-			Fix:     fix,
-		},
+		Reference: refDesc, Message: msg, Evidence: evidence, Remediation: remediation,
+		Commands: &Commands{Confirm: confirm, Fix: fix},
 	})
 }
 

@@ -189,3 +189,108 @@ func TestIgnoreAnnotation(t *testing.T) {
 	findings = analyze(t, strings.Join([]string{nsShop, web, secret("empty", "")}, "---\n"), nil)
 	sameLines(t, brief(findings), []string{"secret-not-found error shop/Deployment/web missing", "secret-empty warning shop/Deployment/web empty"})
 }
+
+// A FailedMount on a projected volume of several Secrets names only the volume
+// (or the Secret, when it is missing): the Secret is found from the sources'
+// items, then from the dump, and when neither tells, the finding names the
+// volume and every candidate.
+func TestProjectedVolumeOfSeveralSecrets(t *testing.T) {
+	noSecrets := coverageStub{"Secret": "kubectl cluster-info dump holds no Secrets"}
+	bundle := func(sources string) string {
+		return deployment("web", `containers: [{name: web, image: nginx}]
+volumes:
+- name: bundle
+  projected:
+    sources:
+`+indent(sources, "    "))
+	}
+	distinct := bundle(`- secret: {name: db, items: [{key: k1, path: a}]}
+- secret: {name: api, items: [{key: k2, path: b}]}
+- secret: {name: extra, optional: true, items: [{key: k2, path: c}]}
+- secret: {name: tls}
+`)
+	shared := bundle(`- secret: {name: db, items: [{key: k2, path: a}]}
+- secret: {name: api, items: [{key: k2, path: b}]}
+`)
+	single := bundle(`- secret: {name: db}
+- configMap: {name: settings}
+`)
+	failed := func(message string) string {
+		return eventDoc("e1", "Pod", "web-7d9f8c6b5-abcde", "pod-gone", "Warning", "FailedMount", "kubelet",
+			`MountVolume.SetUp failed for volume "bundle" : `+message, "2026-11-20T10:04:00Z", 7)
+	}
+	// web's pods are gone with their ReplicaSet; the events remain.
+	cases := []struct {
+		name string
+		docs []string
+		cov  Coverage
+		want []string
+		// wantMessage is in the message of the first finding; wantNot is in none.
+		wantMessage, wantNot string
+	}{
+		{
+			name: "missing key: the source whose items name it",
+			docs: []string{distinct, failed("references non-existent secret key: k2")},
+			cov:  noSecrets,
+			want: []string{"secret-key-not-found error shop/Deployment/web api", "coverage-gap info /Secret/ "},
+		},
+		{
+			name: "missing Secret: the one the text names",
+			docs: []string{distinct, failed(`secret "tls" not found`)},
+			cov:  noSecrets,
+			want: []string{"secret-not-found error shop/Deployment/web tls", "coverage-gap info /Secret/ "},
+		},
+		{
+			name: "aggregated errors of two sources",
+			docs: []string{distinct, failed(`[secret "db" not found, references non-existent secret key: k2]`)},
+			cov:  noSecrets,
+			want: []string{"secret-key-not-found error shop/Deployment/web api", "secret-not-found error shop/Deployment/web db", "coverage-gap info /Secret/ "},
+		},
+		{
+			name:        "two sources ask for the key: both named, against the volume",
+			docs:        []string{shared, failed("references non-existent secret key: k2")},
+			cov:         noSecrets,
+			want:        []string{"secret-key-not-found error shop/Deployment/web ", "coverage-gap info /Secret/ "},
+			wantMessage: "one of Secrets shop/db, shop/api lacks key k2: projected volume bundle",
+			wantNot:     "does not exist",
+		},
+		{
+			name: "two sources ask for the key: the dump shows which lacks it",
+			docs: []string{shared, secret("db", "", "k2"), secret("api", "", "k1"), failed("references non-existent secret key: k2")},
+			want: []string{"secret-key-not-found error shop/Deployment/web api"},
+		},
+		{
+			name: "no items name the key: the single Secret source",
+			docs: []string{single, failed("references non-existent secret key: k9")},
+			cov:  noSecrets,
+			want: []string{"secret-key-not-found error shop/Deployment/web db", "coverage-gap info /Secret/ "},
+		},
+		{
+			name:        "the dump's Secret holds the key the kubelet missed: not a missing Secret",
+			docs:        []string{single, secret("db", "", "k9"), failed("references non-existent secret key: k9")},
+			want:        []string{"secret-mount-failed error shop/Deployment/web db"},
+			wantMessage: "the kubelet reported key k9 of Secret shop/db missing",
+			wantNot:     "reported Secret",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			findings := analyze(t, nsShop+"---\n"+strings.Join(tc.docs, "---\n"), tc.cov)
+			sameLines(t, brief(findings), tc.want)
+			for _, f := range findings {
+				if f.ID == CoverageGap {
+					continue
+				}
+				if !strings.Contains(strings.Join(f.Evidence, "\n"), `for volume "bundle"`) {
+					t.Errorf("%s %s does not quote the event: %v", f.ID, f.Secret, f.Evidence)
+				}
+				if tc.wantMessage != "" && !strings.Contains(f.Message, tc.wantMessage) {
+					t.Errorf("message %q lacks %q", f.Message, tc.wantMessage)
+				}
+				if tc.wantNot != "" && strings.Contains(f.Message, tc.wantNot) {
+					t.Errorf("message %q says %q", f.Message, tc.wantNot)
+				}
+			}
+		})
+	}
+}

@@ -246,3 +246,298 @@ containerStatuses:
 	}, "---\n")
 	sameLines(t, brief(analyze(t, docs, nil)), []string{"node-secret-forbidden warning shop/Deployment/web db-credentials"})
 }
+
+// podOf renders a pod of namespace shop with the given UID, controller owner
+// ("" for none), pod spec and status (indented as under spec: and status:).
+func podOf(name, uid, ownerKind, ownerName, spec, status string) string {
+	owner := ""
+	if ownerKind != "" {
+		owner = "\n  ownerReferences: [{apiVersion: apps/v1, kind: " + ownerKind + ", name: " + ownerName + ", uid: owner-" + ownerName + ", controller: true}]"
+	}
+	return `apiVersion: v1
+kind: Pod
+metadata:
+  name: ` + name + `
+  namespace: shop
+  uid: ` + uid + owner + `
+spec:
+` + indent(spec, "  ") + `status:
+` + indent(status, "  ")
+}
+
+const runningSince1010 = `phase: Running
+containerStatuses:
+- {name: web, ready: true, restartCount: 0, image: nginx, imageID: "", state: {running: {startedAt: "2026-11-20T10:10:00Z"}}}
+`
+
+// Events of a ReplicaSet, Job or pod that the dump does not hold belong to the
+// Deployment or CronJob their names point to, when that is in the dump: one
+// problem is one finding, not one per controller.
+func TestEventsOfControllersAbsentFromTheDump(t *testing.T) {
+	noSecrets := coverageStub{"Secret": "kubectl cluster-info dump holds no Secrets"}
+	saRefused := `Error creating: pods "web-7d9f8c6b5-" is forbidden: error looking up service account shop/web: serviceaccount "web" not found`
+	web := deployment("web", "serviceAccountName: web\ncontainers: [{name: web, image: nginx}]\n")
+	cron := func(podSpec string) string {
+		return `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: backup, namespace: shop, uid: cj-backup}
+spec:
+  schedule: "0 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+` + indent("restartPolicy: Never\ncontainers: [{name: backup, image: busybox}]\n"+podSpec, "          ")
+	}
+	cart := deployment("cart", "containers: [{name: cart, image: nginx}]\n")
+	cases := []struct {
+		name string
+		docs []string
+		cov  Coverage
+		want []string
+		// quotedBy is the workload whose finding must quote the event.
+		quotedBy string
+	}{
+		{
+			name:     "ReplicaSet FailedCreate joins its Deployment",
+			docs:     []string{web, eventDoc("e1", "ReplicaSet", "web-7d9f8c6b5", "rs-gone", "Warning", "FailedCreate", "replicaset-controller", saRefused, "2026-11-20T10:03:00Z", 15)},
+			want:     []string{"service-account-not-found error shop/Deployment/web "},
+			quotedBy: "Deployment/web",
+		},
+		{
+			name: "pre-1.8 decimal pod-template-hash",
+			docs: []string{web, eventDoc("e1", "ReplicaSet", "web-2035384211", "rs-gone", "Warning", "FailedCreate", "replicaset-controller",
+				strings.ReplaceAll(saRefused, "web-7d9f8c6b5-", "web-2035384211-"), "2026-11-20T10:03:00Z", 15)},
+			want:     []string{"service-account-not-found error shop/Deployment/web "},
+			quotedBy: "Deployment/web",
+		},
+		{
+			name: "no Deployment of that name: the ReplicaSet stands alone",
+			docs: []string{cart, eventDoc("e1", "ReplicaSet", "api-7d9f8c6b5", "rs-gone", "Warning", "FailedCreate", "replicaset-controller",
+				strings.ReplaceAll(saRefused, "web-7d9f8c6b5-", "api-7d9f8c6b5-"), "2026-11-20T10:03:00Z", 15)},
+			want:     []string{"service-account-not-found error shop/ReplicaSet/api-7d9f8c6b5 "},
+			quotedBy: "ReplicaSet/api-7d9f8c6b5",
+		},
+		{
+			name: "a suffix that is no pod-template-hash",
+			docs: []string{web, eventDoc("e1", "ReplicaSet", "web-canary", "rs-gone", "Warning", "FailedCreate", "replicaset-controller",
+				strings.ReplaceAll(saRefused, "web-7d9f8c6b5-", "web-canary-"), "2026-11-20T10:03:00Z", 15)},
+			want:     []string{"service-account-not-found error shop/Deployment/web ", "service-account-not-found error shop/ReplicaSet/web-canary "},
+			quotedBy: "ReplicaSet/web-canary",
+		},
+		{
+			name: "pod gone with its ReplicaSet: FailedMount joins the Deployment",
+			docs: []string{deployment("api", "containers: [{name: api, image: nginx}]\nvolumes: [{name: creds, secret: {secretName: api-creds}}]\n"),
+				eventDoc("e1", "Pod", "api-7d9f8c6b5-x2x4z", "pod-gone", "Warning", "FailedMount", "kubelet",
+					`MountVolume.SetUp failed for volume "creds" : secret "api-creds" not found`, "2026-11-20T10:04:00Z", 9)},
+			cov:      noSecrets,
+			want:     []string{"secret-not-found error shop/Deployment/api api-creds", "coverage-gap info /Secret/ "},
+			quotedBy: "Deployment/api",
+		},
+		{
+			name: "Job FailedCreate joins its CronJob",
+			docs: []string{cron("serviceAccountName: backup\n"), eventDoc("e1", "Job", "backup-29400000", "job-gone", "Warning", "FailedCreate", "job-controller",
+				`Error creating: pods "backup-29400000-" is forbidden: error looking up service account shop/backup: serviceaccount "backup" not found`, "2026-11-20T10:00:00Z", 4)},
+			want:     []string{"service-account-not-found error shop/CronJob/backup "},
+			quotedBy: "CronJob/backup",
+		},
+		{
+			name: "pod gone with its Job: FailedMount joins the CronJob",
+			docs: []string{cron("volumes: [{name: creds, secret: {secretName: backup-creds}}]\n"), eventDoc("e1", "Pod", "backup-29400000-7kq2n", "pod-gone", "Warning", "FailedMount", "kubelet",
+				`MountVolume.SetUp failed for volume "creds" : secret "backup-creds" not found`, "2026-11-20T10:00:30Z", 3)},
+			cov:      noSecrets,
+			want:     []string{"secret-not-found error shop/CronJob/backup backup-creds", "coverage-gap info /Secret/ "},
+			quotedBy: "CronJob/backup",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			findings := analyze(t, strings.Join(append([]string{nsShop}, tc.docs...), "---\n"), tc.cov)
+			sameLines(t, brief(findings), tc.want)
+			for _, f := range findings {
+				if f.Object.Kind+"/"+f.Object.Name == tc.quotedBy && !strings.Contains(strings.Join(f.Evidence, "\n"), "Warning ") {
+					t.Errorf("%s %s does not quote the event: %v", f.ID, tc.quotedBy, f.Evidence)
+				}
+			}
+		})
+	}
+}
+
+// An event is about the object with its involvedObject UID; one naming a pod
+// that has since been recreated under the same name is the workload's history,
+// not the new pod's.
+func TestEventCorrelationByUID(t *testing.T) {
+	sts := `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: shop, uid: sts-db}
+spec:
+  selector: {matchLabels: {app: db}}
+  serviceName: db
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: web, image: postgres}]
+`
+	newPod := podOf("db-0", "pod-db-0-new", "StatefulSet", "db", "containers: [{name: web, image: postgres}]\n", runningSince1010)
+	failed := func(pod, uid string) string {
+		return eventDoc("e1", "Pod", pod, uid, "Warning", "FailedMount", "kubelet",
+			`MountVolume.SetUp failed for volume "tls" : secret "db-tls" not found`, "2026-11-20T10:00:00Z", 6)
+	}
+	cases := []struct {
+		name     string
+		event    string
+		wantPods string
+	}{
+		{"same UID: the pod itself", failed("db-0", "pod-db-0-new"), "db-0"},
+		{"another UID: an earlier db-0, not the one running now", failed("db-0", "pod-db-0-old"), ""},
+		{"UID of no object: the StatefulSet by its pod's name", failed("db-1", "pod-db-1-old"), "db-1"},
+		{"no UID: by name", failed("db-0", `""`), "db-0"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			findings := analyze(t, strings.Join([]string{nsShop, sts, newPod, tc.event}, "---\n"), coverageStub{"Secret": "kubectl cluster-info dump holds no Secrets"})
+			sameLines(t, brief(findings), []string{"coverage-gap info /Secret/ ", "secret-created-after-failure info shop/StatefulSet/db db-tls"})
+			if got := strings.Join(findings[len(findings)-1].Pods, ","); got != tc.wantPods {
+				t.Errorf("pods = %q, want %q", got, tc.wantPods)
+			}
+		})
+	}
+}
+
+// The rollout evidence names the revision where the failing reference first
+// appeared, however many rollouts followed it.
+func TestRolloutRevisionThatIntroducedTheReference(t *testing.T) {
+	rs := func(name, rev, created, podSpec string) string {
+		return `apiVersion: apps/v1
+kind: ReplicaSet
+metadata:
+  name: ` + name + `
+  namespace: shop
+  uid: rs-` + name + `
+  creationTimestamp: "` + created + `"
+  annotations: {deployment.kubernetes.io/revision: "` + rev + `"}
+  ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, uid: dep-web, controller: true}]
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+` + indent(podSpec, "      ")
+	}
+	vol := func(image, secretName string) string {
+		return "containers: [{name: web, image: " + image + "}]\nvolumes: [{name: creds, secret: {secretName: " + secretName + "}}]\n"
+	}
+	env := func(image, key string) string {
+		return "containers: [{name: web, image: " + image + ", env: [{name: P, valueFrom: {secretKeyRef: {name: db, key: " + key + "}}}]}]\n"
+	}
+	cases := []struct {
+		name      string
+		secrets   []string
+		revisions []string // the Deployment's template is the last one's
+		want      []string
+		wantNone  bool
+	}{
+		{
+			name:    "renamed in revision 3, image bumped in revision 4",
+			secrets: []string{secret("db-credentials", "", "password")},
+			revisions: []string{
+				rs("web-5f6d7c8b9", "2", "2026-11-19T08:00:00Z", vol("nginx:1.26", "db-credentials")),
+				rs("web-7d9f8c6b5", "3", "2026-11-20T09:54:00Z", vol("nginx:1.26", "db-creds")),
+				rs("web-6c67798dd", "4", "2026-11-20T10:02:00Z", vol("nginx:1.27", "db-creds")),
+			},
+			want: []string{"secret-not-found error shop/Deployment/web db-creds",
+				"revision 3 (ReplicaSet web-7d9f8c6b5, created 2026-11-20T09:54:00Z) references db-creds in volume creds; revision 2 (ReplicaSet web-5f6d7c8b9) referenced db-credentials; later revisions up to 4 (ReplicaSet web-6c67798dd) kept it"},
+		},
+		{
+			name:    "key changed in revision 2, two image bumps since",
+			secrets: []string{secret("db", "", "pass")},
+			revisions: []string{
+				rs("web-5f6d7c8b9", "1", "2026-11-18T08:00:00Z", env("nginx:1.25", "pass")),
+				rs("web-7d9f8c6b5", "2", "2026-11-19T08:00:00Z", env("nginx:1.25", "password")),
+				rs("web-6c67798dd", "3", "2026-11-20T09:00:00Z", env("nginx:1.26", "password")),
+				rs("web-84b9d5f7c", "4", "2026-11-20T10:00:00Z", env("nginx:1.27", "password")),
+			},
+			want: []string{"secret-key-not-found error shop/Deployment/web db",
+				"revision 2 (ReplicaSet web-7d9f8c6b5, created 2026-11-19T08:00:00Z) reads key password of db in env P (container web); revision 1 (ReplicaSet web-5f6d7c8b9) read key pass; later revisions up to 4 (ReplicaSet web-84b9d5f7c) kept it"},
+		},
+		{
+			name: "reference added in revision 2",
+			revisions: []string{
+				rs("web-5f6d7c8b9", "1", "2026-11-18T08:00:00Z", "containers: [{name: web, image: nginx:1.25}]\n"),
+				rs("web-7d9f8c6b5", "2", "2026-11-19T08:00:00Z", vol("nginx:1.25", "db-creds")),
+				rs("web-6c67798dd", "3", "2026-11-20T09:00:00Z", vol("nginx:1.26", "db-creds")),
+			},
+			want: []string{"secret-not-found error shop/Deployment/web db-creds",
+				"revision 2 (ReplicaSet web-7d9f8c6b5, created 2026-11-19T08:00:00Z) added the reference to db-creds in volume creds; revision 1 (ReplicaSet web-5f6d7c8b9) did not reference it; later revisions up to 3 (ReplicaSet web-6c67798dd) kept it"},
+		},
+		{
+			name: "held since the oldest revision in the dump: no rollout to blame",
+			revisions: []string{
+				rs("web-5f6d7c8b9", "1", "2026-11-18T08:00:00Z", vol("nginx:1.25", "db-creds")),
+				rs("web-7d9f8c6b5", "2", "2026-11-19T08:00:00Z", vol("nginx:1.26", "db-creds")),
+			},
+			want:     []string{"secret-not-found error shop/Deployment/web db-creds"},
+			wantNone: true,
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			last := tc.revisions[len(tc.revisions)-1]
+			template := last[strings.Index(last, "    spec:\n")+len("    spec:\n"):]
+			docs := append([]string{nsShop, deployment("web", strings.ReplaceAll(template, "\n      ", "\n")[6:])}, tc.secrets...)
+			findings := analyze(t, strings.Join(append(docs, tc.revisions...), "---\n"), nil)
+			sameLines(t, brief(findings), tc.want[:1])
+			if len(findings) == 0 {
+				return
+			}
+			var rollout []string
+			for _, e := range findings[0].Evidence {
+				if strings.HasPrefix(e, "revision ") {
+					rollout = append(rollout, e)
+				}
+			}
+			switch {
+			case tc.wantNone && len(rollout) > 0:
+				t.Errorf("want no rollout evidence, got %v", rollout)
+			case !tc.wantNone && !containsString(rollout, tc.want[1]):
+				t.Errorf("rollout evidence:\n  got:  %v\n  want: %s", rollout, tc.want[1])
+			}
+		})
+	}
+}
+
+// A later "Unable to attach or mount volumes ... timed out" for the volume is
+// evidence of the same missing Secret, quoted newest first.
+func TestMountTimeoutQuotedWithSecretNotFound(t *testing.T) {
+	docs := strings.Join([]string{nsShop, webReplicaSet, webPod("web-7d9f8c6b5-abcde", containerCreating),
+		eventDoc("e1", "Pod", "web-7d9f8c6b5-abcde", "pod-web-7d9f8c6b5-abcde", "Warning", "FailedMount", "kubelet",
+			`MountVolume.SetUp failed for volume "creds" : secret "db-credentials" not found`, "2026-11-20T09:58:00Z", 12),
+		eventDoc("e2", "Pod", "web-7d9f8c6b5-abcde", "pod-web-7d9f8c6b5-abcde", "Warning", "FailedMount", "kubelet",
+			`Unable to attach or mount volumes: unmounted volumes=[creds], unattached volumes=[creds kube-api-access-9xk2p]: timed out waiting for the condition`, "2026-11-20T10:04:00Z", 3),
+	}, "---\n")
+	findings := analyze(t, docs, coverageStub{"Secret": "kubectl cluster-info dump holds no Secrets"})
+	var notFound *Finding
+	for i := range findings {
+		if findings[i].ID == SecretNotFound && findings[i].Secret == "db-credentials" {
+			notFound = &findings[i]
+		}
+		if findings[i].ID == SecretMountFailed {
+			t.Errorf("the timeout is reported on its own: %+v", findings[i])
+		}
+	}
+	if notFound == nil {
+		t.Fatalf("no secret-not-found for db-credentials: %v", brief(findings))
+	}
+	timeout, missing := -1, -1
+	for i, e := range notFound.Evidence {
+		if strings.Contains(e, "Unable to attach or mount volumes: unmounted volumes=[creds]") {
+			timeout = i
+		}
+		if strings.Contains(e, `secret "db-credentials" not found`) {
+			missing = i
+		}
+	}
+	if timeout < 0 || missing < 0 || timeout > missing {
+		t.Errorf("want the timeout quoted before the older not-found event:\n%s", strings.Join(notFound.Evidence, "\n"))
+	}
+}

@@ -7,8 +7,10 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/types"
 
 	"github.com/secretscan/secretscan/analyzer/messages"
+	"github.com/secretscan/secretscan/internal/redact"
 )
 
 // observation is one thing Kubernetes said about a workload's failure: a
@@ -30,6 +32,10 @@ type observation struct {
 	// Event is the event the signal came from, if any: identical events of
 	// several pods are quoted once, with their counts added up.
 	Event *event
+	// Candidates are the Secrets a projected volume could mean when the text
+	// names only the volume and neither the spec nor the dump says which one
+	// lacks the key (Secret is then empty).
+	Candidates []string
 }
 
 // observeAll reads every event once, assigning it to its workload through the
@@ -38,19 +44,18 @@ type observation struct {
 func observeAll(p *pass) map[*workload][]observation {
 	obs := map[*workload][]observation{}
 	ws := p.workloads
+	owners := newEventOwners(ws)
 	for _, e := range p.idx.events.byNamespace[p.namespace] {
 		if len(e.Signals) == 0 {
 			continue
 		}
-		w, pod := ws.ownerOfEvent(e)
+		w, pod := owners.of(e)
 		if w == nil {
 			continue
 		}
 		for _, sig := range e.Signals {
-			obs[w] = append(obs[w], observation{
-				Signal: sig, Secret: secretOfSignal(w, pod, sig), Evidence: e.evidence(), Text: e.Message, Reason: e.Reason,
-				Last: e.Last, Count: e.Count, Pod: pod, Event: e,
-			})
+			o := observation{Signal: sig, Evidence: e.evidence(), Text: e.Message, Reason: e.Reason, Last: e.Last, Count: e.Count, Pod: pod, Event: e}
+			obs[w] = append(obs[w], p.withSecrets(w, o)...)
 		}
 	}
 	for _, w := range ws.list {
@@ -118,7 +123,7 @@ func observePod(p *pass, w *workload, pod *corev1.Pod) []observation {
 		if wait := cs.State.Waiting; wait != nil && wait.Message != "" {
 			evidence := fmt.Sprintf("Pod %s container %s waiting %s: %s", pod.Name, cs.Name, wait.Reason, oneLine(wait.Message))
 			for _, sig := range messages.Classify(wait.Message) {
-				out = append(out, observation{Signal: sig, Secret: secretOfSignal(w, pod.Name, sig), Evidence: evidence, Text: wait.Message, Reason: wait.Reason, Count: 1, Pod: pod.Name, Current: true})
+				out = append(out, p.withSecrets(w, observation{Signal: sig, Evidence: evidence, Text: wait.Message, Reason: wait.Reason, Count: 1, Pod: pod.Name, Current: true})...)
 			}
 		}
 		if term := cs.LastTerminationState.Terminated; term != nil && term.Message != "" {
@@ -131,7 +136,7 @@ func observePod(p *pass, w *workload, pod *corev1.Pod) []observation {
 				}
 				evidence := fmt.Sprintf("Pod %s container %s last terminated %s (exit %d, %s): %s", pod.Name, cs.Name, term.Reason, term.ExitCode, term.FinishedAt.UTC().Format(time.RFC3339), clip(oneLine(line), 400))
 				for _, sig := range sigs {
-					out = append(out, observation{Signal: sig, Secret: secretOfSignal(w, pod.Name, sig), Evidence: evidence, Text: line, Reason: term.Reason, Last: term.FinishedAt.Time, Count: 1, Pod: pod.Name})
+					out = append(out, p.withSecrets(w, observation{Signal: sig, Evidence: evidence, Text: line, Reason: term.Reason, Last: term.FinishedAt.Time, Count: 1, Pod: pod.Name})...)
 				}
 			}
 		}
@@ -193,12 +198,81 @@ func clip(s string, n int) string {
 	return s[:n] + "..."
 }
 
-// ownerOfEvent returns the workload an event is about and, for pod events, the pod.
+// eventOwners finds the workload and pod an event is about: by the involved
+// object's UID first, then by kind, namespace and name.
+type eventOwners struct {
+	set   *workloadSet
+	byUID map[types.UID]eventOwner
+	// podUID is the UID of each pod of the dump, to tell an event about an
+	// earlier pod of the same name (a recreated StatefulSet or bare pod).
+	podUID map[nsName]types.UID
+}
+
+type eventOwner struct {
+	w   *workload
+	pod string
+}
+
+func newEventOwners(s *workloadSet) *eventOwners {
+	o := &eventOwners{set: s, byUID: map[types.UID]eventOwner{}, podUID: map[nsName]types.UID{}}
+	for _, w := range s.list {
+		if w.UID != "" {
+			o.byUID[w.UID] = eventOwner{w: w}
+		}
+		for _, c := range w.Controllers {
+			if c.UID != "" {
+				o.byUID[c.UID] = eventOwner{w: w}
+			}
+		}
+		for _, pod := range w.Pods {
+			if pod.UID != "" {
+				o.byUID[pod.UID] = eventOwner{w, pod.Name}
+				o.podUID[nsName{pod.Namespace, pod.Name}] = pod.UID
+			}
+		}
+	}
+	return o
+}
+
+// of returns the workload an event is about and, for pod events, the pod. An
+// event whose UID names no object of the dump falls back on names; one about
+// an earlier pod of a name stays the workload's history but is not the
+// present pod's.
+func (o *eventOwners) of(e *event) (*workload, string) {
+	if e.ObjectUID != "" {
+		if own, ok := o.byUID[e.ObjectUID]; ok && own.w.Namespace == e.Object.Namespace {
+			return own.w, own.pod
+		}
+	}
+	w, pod := o.set.ownerOfEvent(e)
+	if pod != "" && e.ObjectUID != "" {
+		if uid := o.podUID[nsName{e.Object.Namespace, pod}]; uid != "" && uid != e.ObjectUID {
+			pod = ""
+		}
+	}
+	return w, pod
+}
+
+// ownerOfEvent returns the workload an event is about and, for pod events, the
+// pod, by kind, namespace and name.
 func (s *workloadSet) ownerOfEvent(e *event) (*workload, string) {
 	k := e.Object
 	switch k.Kind {
 	case "Pod":
-		return s.ownerOfPodName(k.Namespace, k.Name), k.Name
+		if w := s.ownerOfPodName(k.Namespace, k.Name); w != nil {
+			return w, k.Name
+		}
+		// Neither the pod nor its controller is in the dump:
+		// "<replicaset>-<5 chars>" of a Deployment, "<job>-<5 chars>" of a CronJob.
+		if i := strings.LastIndexByte(k.Name, '-'); i > 0 {
+			if w := s.deploymentOfReplicaSetName(k.Namespace, k.Name[:i], ""); w != nil {
+				return w, k.Name
+			}
+			if w := s.cronJobOfJobNameInDump(k.Namespace, k.Name[:i], ""); w != nil {
+				return w, k.Name
+			}
+		}
+		return nil, ""
 	case "ReplicaSet", "Job":
 		if w, ok := s.controllerOwner[k]; ok {
 			return w, ""
@@ -217,32 +291,142 @@ func (s *workloadSet) ownerOfEvent(e *event) (*workload, string) {
 			return w, ""
 		}
 		return s.get("Job", k.Namespace, k.Name), ""
-	case "StatefulSet", "Deployment", "DaemonSet", "ReplicaSet", "CronJob", "ReplicationController":
+	case "ReplicaSet":
+		if w := s.deploymentOfReplicaSetName(k.Namespace, k.Name, e.ObjectUID); w != nil {
+			return w, ""
+		}
+		return s.get(k.Kind, k.Namespace, k.Name), ""
+	case "StatefulSet", "Deployment", "DaemonSet", "CronJob", "ReplicationController":
 		return s.get(k.Kind, k.Namespace, k.Name), ""
 	}
 	return nil, ""
 }
 
+// deploymentOfReplicaSetName undoes the Deployment controller's
+// "<deployment>-<pod-template-hash>" naming for a ReplicaSet the dump does not
+// hold, when the Deployment is known: in the dump, or from its pods.
+func (s *workloadSet) deploymentOfReplicaSetName(namespace, rs string, uid types.UID) *workload {
+	i := strings.LastIndexByte(rs, '-')
+	if i <= 0 || !podTemplateHash(rs[i+1:]) {
+		return nil
+	}
+	w, ok := s.byKey[objectKey{"Deployment", namespace, rs[:i]}]
+	if !ok || (!w.InDump && len(w.Pods) == 0) {
+		return nil
+	}
+	s.addController(w, "ReplicaSet", namespace, rs, uid)
+	return w
+}
+
+// cronJobOfJobNameInDump is cronJobOfJobName for a Job known only from its
+// pods' names: the CronJob must be in the dump.
+func (s *workloadSet) cronJobOfJobNameInDump(namespace, job string, uid types.UID) *workload {
+	cron, ok := cronJobOfJobName(job)
+	if !ok {
+		return nil
+	}
+	w, ok := s.byKey[objectKey{"CronJob", namespace, cron}]
+	if !ok || !w.InDump {
+		return nil
+	}
+	s.addController(w, "Job", namespace, job, uid)
+	return w
+}
+
+// podTemplateHash tells whether s can be a pod-template-hash: up to ten
+// characters of the alphabet rand.SafeEncodeString uses (no vowels, so no
+// words), or the decimal hashes of releases before 1.8.
+func podTemplateHash(s string) bool {
+	if s == "" || len(s) > 10 {
+		return false
+	}
+	for _, c := range s {
+		if !strings.ContainsRune("bcdfghjklmnpqrstvwxz0123456789", c) {
+			return false
+		}
+	}
+	return true
+}
+
+// withSecrets fills in the Secret an observation is about. A key missing from
+// a projected volume of several Secrets is narrowed by the spec's items and by
+// the dump's Secrets; when several remain, the observation carries them all as
+// candidates, or, when the dump shows each of them lacking the key, is
+// repeated for each.
+func (p *pass) withSecrets(w *workload, o observation) []observation {
+	if o.Secret = secretOfSignal(w, o.Pod, o.Signal); o.Secret != "" || o.Signal.Volume == "" || o.Signal.Key == "" {
+		return []observation{o}
+	}
+	candidates := volumeCandidates(w, o.Pod, o.Signal)
+	if len(candidates) < 2 {
+		return []observation{o}
+	}
+	var lacking []string
+	judged := true
+	for _, name := range candidates {
+		s, exists := p.idx.secrets[nsName{w.Namespace, name}]
+		switch {
+		case exists && redact.KeysKnown(s) && hasKey(s, o.Signal.Key):
+			// Not this one: it holds the key.
+		case exists && (redact.KeysKnown(s) || redact.KnownMissingKey(s, o.Signal.Key)):
+			lacking = append(lacking, name)
+		case exists:
+			judged = false
+			lacking = append(lacking, name)
+		default:
+			// An absent Secret fails as not found, not by a key; unless the
+			// dump did not collect it.
+			if covered, _ := p.covers("Secret", w.Namespace, name); !covered {
+				judged = false
+				lacking = append(lacking, name)
+			}
+		}
+	}
+	if len(lacking) == 1 || (len(lacking) > 1 && judged) {
+		out := make([]observation, 0, len(lacking))
+		for _, name := range lacking {
+			o2 := o
+			o2.Secret = name
+			out = append(out, o2)
+		}
+		return out
+	}
+	if len(lacking) == 0 {
+		// The dump contradicts the event (it is older than the dump): name every candidate.
+		lacking = candidates
+	}
+	o.Candidates = lacking
+	return []observation{o}
+}
+
 // secretOfSignal names the Secret a signal is about: the one its text names, or
 // the one mounted by the volume it names (references non-existent secret key).
+// It is empty when the volume mounts several that could be meant.
 func secretOfSignal(w *workload, pod string, sig messages.Signal) string {
 	if sig.Secret != "" {
 		return sig.Secret
 	}
+	if candidates := volumeCandidates(w, pod, sig); len(candidates) == 1 {
+		return candidates[0]
+	}
+	return ""
+}
+
+// volumeCandidates returns the Secrets the volume a signal names could mean,
+// from the pod's spec (any pod's when the pod is unknown), else the template's.
+func volumeCandidates(w *workload, pod string, sig messages.Signal) []string {
 	if sig.Volume == "" {
-		return ""
+		return nil
 	}
 	for _, p := range w.Pods {
 		if p.Name == pod || pod == "" {
-			if name, ok := volumeSecret(&p.Spec, sig.Volume); ok {
-				return name
+			if names := volumeSecrets(&p.Spec, sig.Volume, sig.Key); len(names) > 0 {
+				return names
 			}
 		}
 	}
 	if w.Template != nil {
-		if name, ok := volumeSecret(&w.Template.Spec, sig.Volume); ok {
-			return name
-		}
+		return volumeSecrets(&w.Template.Spec, sig.Volume, sig.Key)
 	}
-	return ""
+	return nil
 }

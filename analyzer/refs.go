@@ -2,7 +2,9 @@ package analyzer
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	corev1 "k8s.io/api/core/v1"
 )
@@ -135,28 +137,53 @@ func itemRefs(base SecretRef, items []corev1.KeyToPath) []SecretRef {
 	return out
 }
 
-// volumeSecret returns the Secret a pod volume mounts, for events that name only the volume.
-func volumeSecret(spec *corev1.PodSpec, volume string) (string, bool) {
+// volumeSecrets returns the Secrets a pod volume mounts that an event naming
+// only the volume can mean: a secret volume's Secret; for a projected volume,
+// the sources whose items name the missing key (only items can be missing),
+// or every Secret source when none does (the event predates this spec).
+// Optional sources cannot fail on a key and are left out when key is set.
+func volumeSecrets(spec *corev1.PodSpec, volume, key string) []string {
 	for _, v := range spec.Volumes {
 		if v.Name != volume {
 			continue
 		}
 		switch {
 		case v.Secret != nil:
-			return v.Secret.SecretName, true
+			return []string{v.Secret.SecretName}
 		case v.Projected != nil:
-			var names []string
+			var all, naming []string
 			for _, src := range v.Projected.Sources {
-				if src.Secret != nil {
-					names = append(names, src.Secret.Name)
+				// The kubelet skips the missing keys of an optional source.
+				if src.Secret == nil || (key != "" && optional(src.Secret.Optional)) {
+					continue
+				}
+				all = appendUnique(all, src.Secret.Name)
+				for _, it := range src.Secret.Items {
+					if key != "" && it.Key == key {
+						naming = appendUnique(naming, src.Secret.Name)
+					}
 				}
 			}
-			if len(names) == 1 {
-				return names[0], true
+			if len(naming) > 0 {
+				return naming
 			}
+			return all
+		}
+		return nil
+	}
+	return nil
+}
+
+// volumeRefs returns the references a volume makes to the given Secrets, for
+// the evidence of a finding that can only name the volume.
+func volumeRefs(spec *corev1.PodSpec, volume string, secrets []string) []SecretRef {
+	var out []SecretRef
+	for _, r := range secretRefs(spec) {
+		if r.Volume == volume && (r.Path == refVolume || r.Path == refProjected) && slices.Contains(secrets, r.Secret) {
+			out = append(out, r)
 		}
 	}
-	return "", false
+	return out
 }
 
 // secretKeys returns the key names a Secret holds (data and stringData), sorted.
@@ -180,4 +207,59 @@ func hasKey(s *corev1.Secret, key string) bool {
 	}
 	_, ok := s.StringData[key]
 	return ok
+}
+
+// reportAmbiguousVolumeKeys reports keys that events say a projected volume
+// lacks when the volume mounts several Secrets and neither its items nor the
+// dump tell which one: the finding names the volume and every candidate rather
+// than guessing.
+func reportAmbiguousVolumeKeys(p *pass, w *workload, obs []observation) {
+	groups := map[string][]observation{}
+	var order []string
+	for _, o := range obs {
+		k := o.Signal.Volume + "\x00" + strings.Join(o.Candidates, "\x00")
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], o)
+	}
+	sort.Strings(order)
+	ns := w.Namespace
+	for _, k := range order {
+		group := groups[k]
+		volume, candidates := group[0].Signal.Volume, group[0].Candidates
+		var keys, names, confirm []string
+		for _, o := range group {
+			keys = appendUnique(keys, o.Signal.Key)
+		}
+		sort.Strings(keys)
+		source := ""
+		for _, c := range candidates {
+			names = append(names, ns+"/"+c)
+			confirm = append(confirm, fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data}' | jq 'keys'", c, ns))
+			if covered, why := p.covers("Secret", ns, c); !covered {
+				p.noteGap("Secret", why, w)
+				source = fmt.Sprintf(" (from events and status: %s)", why)
+			}
+		}
+		var refs []SecretRef
+		for _, spec := range w.specs() {
+			refs = append(refs, volumeRefs(spec, volume, candidates)...)
+		}
+		keyList := fmt.Sprintf("%s %s", plural(len(keys), "key", "keys"), strings.Join(keys, ", "))
+		f := Finding{
+			ID: SecretKeyNotFound, Namespace: ns, Object: w.ref(), Pods: podsOfObs(group),
+			Reference:   "projected volume " + volume,
+			Message:     fmt.Sprintf("one of Secrets %s lacks %s: projected volume %s mounts them all and the kubelet names only the volume%s", strings.Join(names, ", "), keyList, volume, source),
+			Evidence:    append(specEvidence(w, refs), obsEvidence(group)...),
+			Remediation: fmt.Sprintf("Find which of Secrets %s should hold %s and add it there, or fix items[].key of projected volume %s in %s %s/%s", strings.Join(candidates, ", "), keyList, volume, w.Kind, ns, w.Name),
+			Commands:    &Commands{Confirm: confirm},
+		}
+		if cleared, when := clearedAfter(w, group); cleared {
+			f.ID = SecretCreatedAfterFailure
+			f.Message = fmt.Sprintf("one of Secrets %s lacked %s until %s (projected volume %s); the pods have run since, so it was probably added then%s", strings.Join(names, ", "), keyList, when, volume, source)
+			f.Remediation = "Nothing to do if the pods stay healthy"
+		}
+		p.report(f)
+	}
 }

@@ -134,3 +134,19 @@ func (k *Keyring) Registries() []string {
 func (k *Keyring) Invalid() []Match {
 	return slices.Clone(k.invalid)
 }
+
+// UsableRegistries lists the entry keys that give credentials, as written,
+// sorted and deduplicated: the registries the pull Secrets really cover. An
+// entry without credentials covers nothing and is left out.
+func (k *Keyring) UsableRegistries() []string {
+	var out []string
+	for _, hs := range k.held {
+		for _, h := range hs {
+			if h.entry.Usable {
+				out = append(out, h.entry.Registry)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}

@@ -130,6 +130,14 @@ func TestRegistriesAndInvalid(t *testing.T) {
 	if got := k.Registries(); !reflect.DeepEqual(got, wantRegs) {
 		t.Errorf("Registries = %q, want %q", got, wantRegs)
 	}
+	// docker.io's only entry has no credentials: it covers nothing.
+	wantUsable := []string{"https://index.docker.io/v1/", "reg.example.com"}
+	if got := k.UsableRegistries(); !reflect.DeepEqual(got, wantUsable) {
+		t.Errorf("UsableRegistries = %q, want %q", got, wantUsable)
+	}
+	if got := NewKeyring([]Source{source("a", noCreds("reg.example.com"))}).UsableRegistries(); got != nil {
+		t.Errorf("UsableRegistries of entries without credentials = %q, want nil", got)
+	}
 	wantInvalid := []Match{{Secret: "a", Registry: "reg example.com"}, {Secret: "a", Registry: "reg-[0-9].example.com"}}
 	if got := k.Invalid(); !reflect.DeepEqual(got, wantInvalid) {
 		t.Errorf("Invalid = %+v, want %+v", got, wantInvalid)
