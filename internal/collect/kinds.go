@@ -127,6 +127,8 @@ var customKinds = []customKind{
 	}},
 	{"SealedSecret", []schema.GroupVersionResource{{Group: "bitnami.com", Version: "v1alpha1", Resource: "sealedsecrets"}}},
 	{"Certificate", []schema.GroupVersionResource{{Group: "cert-manager.io", Version: "v1", Resource: "certificates"}}},
+	// A Certificate waiting on its issuer says why only on its CertificateRequest.
+	{"CertificateRequest", []schema.GroupVersionResource{{Group: "cert-manager.io", Version: "v1", Resource: "certificaterequests"}}},
 	{"SecretProviderClass", []schema.GroupVersionResource{
 		{Group: "secrets-store.csi.x-k8s.io", Version: "v1", Resource: "secretproviderclasses"},
 		{Group: "secrets-store.csi.x-k8s.io", Version: "v1alpha1", Resource: "secretproviderclasses"},
