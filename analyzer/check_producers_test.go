@@ -2,14 +2,18 @@ package analyzer
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	dynamicfake "k8s.io/client-go/dynamic/fake"
 	"k8s.io/client-go/kubernetes/fake"
+	k8stesting "k8s.io/client-go/testing"
 	"sigs.k8s.io/yaml"
 )
 
@@ -515,6 +519,70 @@ status: {phase: Pending}
 			findings := analyze(t, strings.Join(append([]string{nsShop}, tc.docs...), "---\n"), noSecrets)
 			sameLines(t, brief(findings), tc.want)
 			tc.expect.check(t, findings)
+		})
+	}
+}
+
+// failedCoverage is a dump that collected everything but one producer kind,
+// whose collection failed.
+type failedCoverage struct{ kind, why string }
+
+func (failedCoverage) Covers(kind, namespace, name string) (bool, string) { return true, "" }
+func (f failedCoverage) CollectionFailed(kind string) (string, bool) {
+	return f.why, kind == f.kind
+}
+
+// TestUnlistedProducerKind: a missing Secret with no producer found, where a
+// producer kind could not be listed, notes that kind as a coverage gap (the
+// Secret may be one such a resource should make); the finding stands.
+func TestUnlistedProducerKind(t *testing.T) {
+	docs := nsShop + `---
+apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, uid: pod-web}
+spec:
+  containers:
+  - name: web
+    image: nginx
+    envFrom: [{secretRef: {name: api-keys}}]
+status: {phase: Pending}
+`
+	forbiddenLive := func(t *testing.T) []Finding {
+		listKinds := map[schema.GroupVersionResource]string{}
+		for _, pk := range producerKinds {
+			for _, gvr := range pk.Resources {
+				listKinds[gvr] = pk.Kind + "List"
+			}
+		}
+		dyn := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), listKinds)
+		dyn.PrependReactor("list", "externalsecrets", func(action k8stesting.Action) (bool, runtime.Object, error) {
+			return true, nil, apierrors.NewForbidden(schema.GroupResource{Group: "external-secrets.io", Resource: "externalsecrets"}, "", errors.New("RBAC: access denied"))
+		})
+		res, err := Analyze(context.Background(), Cluster{Client: fake.NewSimpleClientset(objects(t, docs)...), Dynamic: dyn})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Findings
+	}
+	tests := []struct {
+		name     string
+		findings func(t *testing.T) []Finding
+		why      string
+	}{
+		{"live cluster, list forbidden", forbiddenLive, "listing externalsecrets.external-secrets.io was forbidden"},
+		{"bundle whose collection failed", func(t *testing.T) []Finding {
+			return analyzeWithCustom(t, docs, "", failedCoverage{"ExternalSecret", "listing was forbidden"})
+		}, "listing was forbidden"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			findings := tt.findings(t)
+			sameLines(t, brief(findings), []string{"secret-not-found error shop/Pod/web api-keys", "coverage-gap info /ExternalSecret/ "})
+			for _, f := range findings {
+				if f.ID == CoverageGap && !strings.Contains(f.Message, tt.why) {
+					t.Errorf("coverage-gap %q lacks %q", f.Message, tt.why)
+				}
+			}
 		})
 	}
 }

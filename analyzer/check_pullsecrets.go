@@ -243,6 +243,9 @@ func checkPullSecrets(p *pass, w *workload) {
 			covered, why := p.covers("Secret", ns, r.Name)
 			evidence := obsEvidence(retrievedNames[r.Name])
 			pr := p.producerOf(ns, r.Name)
+			if pr == nil {
+				p.noteUnlistedProducers(w)
+			}
 			if pr != nil && pr.State != "ready" {
 				if !covered {
 					p.noteGap("Secret", why, w)

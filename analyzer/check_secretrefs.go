@@ -158,12 +158,16 @@ func checkSecretUse(p *pass, w *workload, u *usage, obs []observation) {
 	}
 	covered, why := p.covers("Secret", ns, u.Secret)
 	// An optional reference starts without the Secret whatever its producer says.
-	if pr := p.producerOf(ns, u.Secret); pr != nil && !allOptional(u.Refs) {
+	pr := p.producerOf(ns, u.Secret)
+	if pr != nil && !allOptional(u.Refs) {
 		if !covered {
 			p.noteGap("Secret", why, w)
 		}
 		p.reportProducer(w, u, pr, obs, why)
 		return
+	}
+	if pr == nil && !allOptional(u.Refs) {
+		p.noteUnlistedProducers(w)
 	}
 	var required, optionalRefs []SecretRef
 	for _, r := range u.Refs {

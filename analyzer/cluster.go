@@ -58,3 +58,18 @@ func (c Cluster) unreadable(kind, namespace string) int {
 	}
 	return 0
 }
+
+// CollectionFailures is implemented by a Coverage that knows which kinds the
+// source tried and failed to collect (a bundle whose list was forbidden), as
+// against kinds it never meant to collect.
+type CollectionFailures interface {
+	// CollectionFailed says why collecting kind failed, in any namespace.
+	CollectionFailed(kind string) (why string, failed bool)
+}
+
+func (c Cluster) collectionFailed(kind string) (string, bool) {
+	if f, ok := c.Coverage.(CollectionFailures); ok {
+		return f.CollectionFailed(kind)
+	}
+	return "", false
+}

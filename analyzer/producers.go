@@ -166,25 +166,39 @@ type producerIndex struct {
 	byUID    map[string]*producer
 	byObject map[objectKey]*producer
 	warnings []string
+	// unavailable are the producer kinds that could not be listed (forbidden
+	// on a live cluster, a collection that failed): why, by kind.
+	unavailable map[string]string
 }
 
 // listProducers lists each producer kind once through the dynamic client; a
 // resource the cluster (or dump) does not serve is simply absent.
 func listProducers(ctx context.Context, c Cluster) *producerIndex {
-	idx := &producerIndex{byTarget: map[nsName][]*producer{}, byUID: map[string]*producer{}, byObject: map[objectKey]*producer{}}
+	idx := &producerIndex{byTarget: map[nsName][]*producer{}, byUID: map[string]*producer{}, byObject: map[objectKey]*producer{}, unavailable: map[string]string{}}
+	for _, pk := range producerKinds {
+		if why, failed := c.collectionFailed(pk.Kind); failed {
+			idx.unavailable[pk.Kind] = why
+		}
+	}
 	if c.Dynamic == nil {
 		return idx
 	}
 	waiting := false
 	for _, pk := range producerKinds {
+		listErr, listed := "", false
 		for _, gvr := range pk.Resources {
 			list, err := c.Dynamic.Resource(gvr).Namespace(metav1.NamespaceAll).List(ctx, metav1.ListOptions{})
 			if err != nil {
-				if !apierrors.IsNotFound(err) && !apierrors.IsForbidden(err) {
+				switch {
+				case apierrors.IsForbidden(err):
+					listErr = fmt.Sprintf("listing %s was forbidden", gvr.GroupResource())
+				case !apierrors.IsNotFound(err):
 					idx.warnings = append(idx.warnings, fmt.Sprintf("listing %s failed: %v", gvr.GroupResource(), err))
+					listErr = fmt.Sprintf("listing %s failed", gvr.GroupResource())
 				}
 				continue
 			}
+			listed = true
 			for i := range list.Items {
 				u := &list.Items[i]
 				key := objectKey{pk.Kind, u.GetNamespace(), u.GetName()}
@@ -216,6 +230,9 @@ func listProducers(ctx context.Context, c Cluster) *producerIndex {
 				k := nsName{pr.Namespace, target}
 				idx.byTarget[k] = append(idx.byTarget[k], pr)
 			}
+		}
+		if listErr != "" && !listed {
+			idx.unavailable[pk.Kind] = listErr
 		}
 	}
 	if waiting {
@@ -429,12 +446,8 @@ func isProgressReason(reason string) bool {
 // has one: an object whose target is that Secret, or the object the Secret's
 // own controller reference names (a Secret that exists lacking a key).
 func (p *pass) producerOf(namespace, name string) *producer {
-	p.shared.producersOnce.Do(func() {
-		p.shared.producers = listProducers(p.ctx, p.cluster)
-		p.shared.warn(p.shared.producers.warnings...)
-	})
 	list := p.ownerProducers(namespace, name)
-	for _, pr := range p.shared.producers.byTarget[nsName{namespace, name}] {
+	for _, pr := range p.producers().byTarget[nsName{namespace, name}] {
 		dup := false
 		for _, o := range list {
 			dup = dup || (o.Kind == pr.Kind && o.Name == pr.Name)
@@ -453,6 +466,30 @@ func (p *pass) producerOf(namespace, name string) *producer {
 		}
 	}
 	return list[0]
+}
+
+// producers lists the producers of the cluster, once for every namespace.
+func (p *pass) producers() *producerIndex {
+	p.shared.producersOnce.Do(func() {
+		p.shared.producers = listProducers(p.ctx, p.cluster)
+		p.shared.warn(p.shared.producers.warnings...)
+	})
+	return p.shared.producers
+}
+
+// noteUnlistedProducers records, for a workload whose Secret is missing with
+// no producer found, each producer kind that could not be listed: the Secret
+// may be one such a resource should make, which the dump cannot show.
+func (p *pass) noteUnlistedProducers(w *workload) {
+	unavailable := p.producers().unavailable
+	kinds := make([]string, 0, len(unavailable))
+	for kind := range unavailable {
+		kinds = append(kinds, kind)
+	}
+	sort.Strings(kinds)
+	for _, kind := range kinds {
+		p.noteGap(kind, unavailable[kind], w)
+	}
 }
 
 // ownerProducers are the producers a Secret of the dump names in its
@@ -474,7 +511,7 @@ func (p *pass) ownerProducers(namespace, name string) []*producer {
 		if pk == nil {
 			continue
 		}
-		idx := p.shared.producers
+		idx := p.producers()
 		pr := idx.byUID[string(ref.UID)]
 		if pr == nil || pr.Kind != pk.Kind {
 			pr = idx.byObject[objectKey{pk.Kind, namespace, ref.Name}]

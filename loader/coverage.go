@@ -154,6 +154,29 @@ func (c *Coverage) Covers(kind, namespace, name string) (bool, string) {
 	return false, why
 }
 
+// CollectionFailed implements analyzer.CollectionFailures: the source tried
+// to collect kind and failed, everywhere or in some namespace.
+func (c *Coverage) CollectionFailed(kind string) (string, bool) {
+	k, ok := c.kinds[kind]
+	if !ok {
+		return "", false
+	}
+	if k.state == CollectionFailed {
+		return k.why, true
+	}
+	namespaces := make([]string, 0, len(k.namespaces))
+	for ns := range k.namespaces {
+		namespaces = append(namespaces, ns)
+	}
+	sort.Strings(namespaces)
+	for _, ns := range namespaces {
+		if k.namespaces[ns].state == CollectionFailed {
+			return k.namespaces[ns].why, true
+		}
+	}
+	return "", false
+}
+
 // reportedKinds are the kinds whose coverage the report shows: those the checks read.
 var reportedKinds = []string{
 	"Pod", "Event", "Secret", "ServiceAccount", "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet",
