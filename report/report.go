@@ -19,16 +19,16 @@ const SchemaVersion = "secretscan/v1"
 
 // Report is everything a run has to say, in the JSON contract's shape.
 type Report struct {
-	SchemaVersion string             `json:"schemaVersion"`
-	Source        Source             `json:"source"`
-	Coverage      map[string]bool    `json:"coverage"`
-	Warnings      []string           `json:"warnings"`
-	Findings      []analyzer.Finding `json:"findings"`
-	Summary       analyzer.Summary   `json:"summary"`
-
-	// CoverageGaps says, per kind, what the source lacked and why: the human
-	// formats show it (compacted); the JSON has the coverage map only.
-	CoverageGaps []CoverageGap `json:"-"`
+	SchemaVersion string          `json:"schemaVersion"`
+	Source        Source          `json:"source"`
+	Coverage      map[string]bool `json:"coverage"`
+	// CoverageGaps says, per kind the source did not hold in full, what it
+	// lacked and why: collection state, reason and namespaces. The coverage
+	// map is its one-bit summary; the human formats compact it.
+	CoverageGaps []CoverageGap      `json:"coverageGaps"`
+	Warnings     []string           `json:"warnings"`
+	Findings     []analyzer.Finding `json:"findings"`
+	Summary      analyzer.Summary   `json:"summary"`
 }
 
 // Source is what was read.
@@ -42,17 +42,17 @@ type Source struct {
 // words, so that report needs no loader import).
 type CoverageGap struct {
 	// Kind is the object kind, singular, e.g. "Secret".
-	Kind string
+	Kind string `json:"kind"`
 	// State is how much of the kind was collected, in words: "not collected",
 	// "collection failed" or "partly collected".
-	State string
+	State string `json:"state"`
 	// Reason says why, in the loader's words, e.g. "kubectl cluster-info dump
 	// holds no Secrets"; it may be empty.
-	Reason string
+	Reason string `json:"reason,omitempty"`
 	// Namespaces lists, for a kind collected in some namespaces only, those
 	// where it was not, e.g. "shop (not collected)"; empty when the gap
 	// concerns every namespace.
-	Namespaces []string
+	Namespaces []string `json:"namespaces,omitempty"`
 }
 
 // New assembles a report; findings are sorted as the contract says. Gaps keep
@@ -70,6 +70,9 @@ func New(src Source, coverage map[string]bool, gaps []CoverageGap, warnings []st
 	}
 	if findings == nil {
 		findings = []analyzer.Finding{}
+	}
+	if gaps == nil {
+		gaps = []CoverageGap{}
 	}
 	analyzer.SortFindings(findings)
 	return &Report{
