@@ -378,11 +378,21 @@ func checkExistingSecret(p *pass, w *workload, u *usage, s *corev1.Secret, obs [
 	// A Secret known to exist, but not which keys it holds (a support
 	// bundle's existence record): a current missing-key failure is taken at
 	// its word.
+	// A key the record names as present is not taken for missing: that is a
+	// disagreement between the parts of the dump, reported below.
 	keyObs := filterObs(obs, messages.SecretKeyNotFound, messages.VolumeKeyNotFound)
 	if !redact.KeysKnown(s) && len(keyObs) > 0 && len(missingRequired) == 0 {
-		if cleared, _ := clearedAfter(w, keyObs); !cleared {
-			p.reportMissingKeys(w, u, refsWithKeys(u.Refs, keyObs), keyObs, "the dump records that the Secret exists, not which keys it holds")
-			keyObs = nil
+		var unknown, recorded []observation
+		for _, o := range keyObs {
+			if o.Signal.Key != "" && hasKey(s, o.Signal.Key) {
+				recorded = append(recorded, o)
+			} else {
+				unknown = append(unknown, o)
+			}
+		}
+		if cleared, _ := clearedAfter(w, unknown); len(unknown) > 0 && !cleared {
+			p.reportMissingKeys(w, u, refsWithKeys(u.Refs, unknown), unknown, "the dump records that the Secret exists, not which keys it holds")
+			keyObs = recorded
 		}
 	}
 	// Failures recorded before the Secret existed.
@@ -404,7 +414,7 @@ func checkExistingSecret(p *pass, w *workload, u *usage, s *corev1.Secret, obs [
 			f := Finding{
 				ID: SecretMountFailed, Namespace: ns, Object: w.ref(), Pods: podsOfObs(failures), Secret: u.Secret,
 				Reference: describeRefs(u.Refs),
-				Message:   fmt.Sprintf("the kubelet reported Secret %s/%s missing although the dump holds it (created %s): the dump's parts may come from different times, or the Secret was deleted and recreated", ns, u.Secret, timeOrUnknown(created)),
+				Message:   fmt.Sprintf("the kubelet reported Secret %s/%s missing although the dump holds it (%s): the dump's parts may come from different times, or the Secret was deleted and recreated", ns, u.Secret, createdText(created)),
 				Evidence:  obsEvidence(failures), Remediation: "Check the Secret and the pod on the live cluster; restart the pod if the Secret exists",
 				Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s", u.Secret, ns)}},
 			}
@@ -434,7 +444,9 @@ func (p *pass) reportMissingKeys(w *workload, u *usage, refs []SecretRef, keyObs
 	}
 	sort.Strings(keys)
 	msg := fmt.Sprintf("Secret %s/%s has no %s %s", ns, u.Secret, plural(len(keys), "key", "keys"), strings.Join(keys, ", "))
-	if s, ok := p.idx.secrets[nsName{ns, u.Secret}]; ok && len(keys) == 1 {
+	// Only a Secret whose every key the dump shows has a list worth quoting:
+	// an existence record may name some keys, or none.
+	if s, ok := p.idx.secrets[nsName{ns, u.Secret}]; ok && len(keys) == 1 && redact.KeysKnown(s) {
 		if guess, ok := closest(keys[0], secretKeys(s)); ok {
 			msg += fmt.Sprintf("; did you mean %s?", guess)
 		}
@@ -810,6 +822,14 @@ func podsRunSince(w *workload, t time.Time) bool {
 		}
 	}
 	return true
+}
+
+// createdText says when an object was created, as far as the dump knows.
+func createdText(t time.Time) string {
+	if t.IsZero() {
+		return "creation time unknown"
+	}
+	return "created " + t.UTC().Format(time.RFC3339)
 }
 
 func timeOrUnknown(t time.Time) string {

@@ -294,3 +294,54 @@ volumes:
 		})
 	}
 }
+
+// TestExistenceRecordAndKeyEvents: a support bundle records that a Secret
+// exists, and sometimes which keys it holds; the kubelet says a key is
+// missing. A key the record names is a disagreement between the dump's parts,
+// not a missing key; a key it does not name is taken at the kubelet's word,
+// without quoting a key list the dump does not have.
+func TestExistenceRecordAndKeyEvents(t *testing.T) {
+	secret := func(data string) string {
+		return `apiVersion: v1
+kind: Secret
+metadata:
+  name: api-creds
+  namespace: shop
+  annotations: {secretscan.io/values: existence-only}
+data: ` + data + `
+`
+	}
+	pod := `apiVersion: v1
+kind: Pod
+metadata: {name: api, namespace: shop, uid: pod-api}
+spec:
+  containers:
+  - name: api
+    image: nginx
+    env: [{name: P, valueFrom: {secretKeyRef: {name: api-creds, key: password}}}]
+status:
+  phase: Pending
+  containerStatuses:
+  - {name: api, image: nginx, ready: false, restartCount: 0, state: {waiting: {reason: CreateContainerConfigError, message: "couldn't find key password in Secret shop/api-creds"}}}
+---
+` + eventDoc("e1", "Pod", "api", "pod-api", "Warning", "Failed", "kubelet", "Error: couldn't find key password in Secret shop/api-creds", "2026-11-20T10:00:00Z", 4)
+	tests := []struct {
+		name, data, want, notWant string
+	}{
+		{"record names the key", "{password: ''}", "secret-mount-failed: the kubelet reported key password of Secret shop/api-creds missing although the dump's copy holds it", "it has"},
+		{"record names no key", "{}", "secret-key-not-found: Secret shop/api-creds has no key password", "it has"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			findings := analyze(t, nsShop+"---\n"+secret(tt.data)+"---\n"+pod, nil)
+			var got []string
+			for _, f := range findings {
+				got = append(got, string(f.ID)+": "+f.Message)
+			}
+			joined := strings.Join(got, "\n")
+			if !strings.Contains(joined, tt.want) || strings.Contains(joined, tt.notWant) {
+				t.Errorf("findings:\n%s\nwant %q, never %q", joined, tt.want, tt.notWant)
+			}
+		})
+	}
+}
