@@ -160,7 +160,7 @@ func (l *loadState) mustGatherCoverage(c *Coverage) {
 		case isClusterScoped(kind) && files[""]:
 			c.set(kind, Collected, "")
 		case !isClusterScoped(kind) && len(files) > 0:
-			c.setPerNamespace(kind, files, NotCollected, fmt.Sprintf("the must-gather holds no %s for that namespace", pluralKind(kind)))
+			c.setPerNamespace(kind, files, NotCollected, fmt.Sprintf("the must-gather holds no list of %s for that namespace, single objects at most", pluralKind(kind)))
 		default:
 			c.set(kind, NotCollected, mustGatherMissing(kind))
 		}

@@ -418,7 +418,7 @@ metadata:
 	}
 	c := d.Coverage
 	assertCovers(t, c, "Secret", "shop", "x", true, "")
-	assertCovers(t, c, "Secret", "other", "x", false, "no Secrets for that namespace")
+	assertCovers(t, c, "Secret", "other", "x", false, "no list of Secrets for that namespace")
 	assertCovers(t, c, "ServiceAccount", "shop", "default", false, "does not gather ServiceAccounts")
 	assertCovers(t, c, "Deployment", "shop", "", true, "")
 	assertCovers(t, c, "Event", "shop", "", false, "")
