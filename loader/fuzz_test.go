@@ -76,6 +76,7 @@ func FuzzLoad(f *testing.F) {
 		`{"kind":"SecretList","apiVersion":"v1","items":[null,{"metadata":{"name":"s"},"data":{"k":1}}]}`,
 		"a: &a [*a]\n", "kind: Pod\nmetadata: {name: p}\nspec: {containers: oops}\n",
 		"==== START logs for container c of pod ns/p ====\nline\n",
+		"-", "items:\n-\n  kind: Pod\n", "items:\n- kind: Pod\n$ junk\n- kind: Pod\n",
 	} {
 		f.Add([]byte(s))
 	}

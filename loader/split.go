@@ -928,6 +928,25 @@ func isDocSeparator(line []byte) bool {
 	return bytes.Equal(t, []byte("---")) || bytes.HasPrefix(t, []byte("--- ")) || bytes.Equal(t, []byte("..."))
 }
 
+// isTopLevelKey tells a line that starts a mapping key at column 0 ("kind:
+// List", "metadata:", "\"key\": v") from text that is not YAML.
+func isTopLevelKey(line []byte) bool {
+	if len(line) > 0 && (line[0] == '"' || line[0] == '\'') {
+		end := bytes.IndexByte(line[1:], line[0])
+		return end >= 0 && bytes.HasPrefix(line[end+2:], []byte(":"))
+	}
+	key, rest, found := bytes.Cut(line, []byte(":"))
+	if !found || len(key) == 0 || (len(rest) > 0 && rest[0] != ' ' && rest[0] != '\t') {
+		return false
+	}
+	for _, c := range key {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.' || c == '/') {
+			return false
+		}
+	}
+	return true
+}
+
 func indentOf(line []byte) int {
 	n := 0
 	for n < len(line) && line[n] == ' ' {
@@ -950,10 +969,20 @@ func (s *yamlSplitter) line(line []byte) {
 		s.docLine = s.lr.line
 	}
 	col := indentOf(trimmed)
-	if !blank && col == 0 && trimmed[0] == '-' && (len(trimmed) == 1 || trimmed[1] == ' ') && s.doc.Len() == 0 && s.item.Len() == 0 && !s.inItems {
+	if !blank && col == 0 && trimmed[0] == '-' && (len(trimmed) == 1 || trimmed[1] == ' ') && s.item.Len() == 0 && !s.inItems && (s.doc.Len() == 0 || s.isList) {
 		// A document that is a bare sequence of objects (troubleshoot's
-		// custom-resources/*.yaml): each element is an item.
-		s.inItems, s.isList, s.itemCol = true, true, -1
+		// custom-resources/*.yaml): each element is an item. In a List, items
+		// after one of its own keys are still items.
+		if s.doc.Len() == 0 {
+			s.itemCol = -1
+		}
+		s.inItems, s.isList = true, true
+	}
+	if !blank && col == 0 && trimmed[0] != '-' && s.inItems && !isTopLevelKey(trimmed) {
+		// Not YAML at all (a shell prompt or a note pasted between items):
+		// skipped, and the items go on.
+		s.events.skipped(s.lr.line, fmt.Sprintf("line %d is not YAML (text pasted inside a List's items?); skipped", s.lr.line))
+		return
 	}
 	if !blank && col == 0 && trimmed[0] != '-' {
 		// A top-level key ends an items block.
@@ -985,6 +1014,11 @@ func (s *yamlSplitter) line(line []byte) {
 			s.flushItem()
 			s.itemCol = col
 			s.itemLine = s.lr.line
+			if len(trimmed) == col+1 {
+				// A bare "-": the item's content starts on the next line.
+				s.appendItem([]byte("\n"))
+				return
+			}
 			// "- apiVersion: v1" becomes "  apiVersion: v1" so that dedenting by
 			// itemCol+2 gives the item as a document of its own.
 			s.appendItem(append(append(bytes.Repeat([]byte(" "), col), ' ', ' '), line[col+2:]...))

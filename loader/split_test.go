@@ -204,22 +204,29 @@ func TestYAMLSplitter(t *testing.T) {
 		docs  []string
 		lists []string
 		logs  int
+		skips int
 	}{
 		{"kind after kind-less items", "apiVersion: v1\nitems:\n- metadata:\n    name: a\n- metadata:\n    name: b\nkind: PodList\nmetadata:\n  resourceVersion: \"1\"\n",
-			[]string{"Pod@3", "Pod@5"}, []string{"PodList@1"}, 0},
-		{"empty List", "apiVersion: v1\nitems: []\nkind: SecretList\nmetadata: {}\n", nil, []string{"SecretList@1"}, 0},
+			[]string{"Pod@3", "Pod@5"}, []string{"PodList@1"}, 0, 0},
+		{"empty List", "apiVersion: v1\nitems: []\nkind: SecretList\nmetadata: {}\n", nil, []string{"SecretList@1"}, 0, 0},
 		{"Lists, separators and logs", "apiVersion: v1\nitems:\n- metadata:\n    name: n\nkind: NodeList\n==== START logs for container c of pod ns/p ====\nx\n==== END logs for container c of pod ns/p ====\n---\napiVersion: v1\nitems: []\nkind: EventList\n",
-			[]string{"Node@3"}, []string{"NodeList@1", "EventList@10"}, 1},
+			[]string{"Node@3"}, []string{"NodeList@1", "EventList@10"}, 1, 0},
 		{"bare sequence (troubleshoot custom resources)", "- apiVersion: example.com/v1\n  kind: Widget\n  metadata:\n    name: a\n- apiVersion: example.com/v1\n  kind: Widget\n  metadata:\n    name: b\n",
-			[]string{"Widget@1", "Widget@5"}, nil, 0},
+			[]string{"Widget@1", "Widget@5"}, nil, 0, 0},
 		{"multi-document manifests", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: a\n---\n# comment\napiVersion: v1\nkind: Pod\nmetadata:\n  name: b\n",
-			[]string{"Secret@1", "Pod@7"}, nil, 0},
+			[]string{"Secret@1", "Pod@7"}, nil, 0, 0},
+		{"text pasted between a List's items", "apiVersion: v1\nitems:\n- kind: Pod\n  metadata:\n    name: a\n$ kubectl get secrets -o yaml\n- kind: Secret\n  metadata:\n    name: b\nkind: List\n",
+			[]string{"Pod@3", "Secret@7"}, []string{"List@1"}, 0, 1},
+		{"items after a List's own key", "apiVersion: v1\nitems:\n- kind: Pod\n  metadata:\n    name: a\nkind: List\n- kind: Pod\n  metadata:\n    name: b\n",
+			[]string{"Pod@3", "Pod@7"}, []string{"List@1"}, 0, 0},
+		{"bare dash with nothing after it", "-", nil, nil, 0, 1},
+		{"bare dash item", "items:\n-\n  kind: Pod\n  metadata:\n    name: a\nkind: PodList\n", []string{"Pod@2"}, []string{"PodList@1"}, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := splitYAMLString(tt.in)
-			if !reflect.DeepEqual(r.docs, tt.docs) || !reflect.DeepEqual(r.lists, tt.lists) || len(r.logs) != tt.logs {
-				t.Errorf("docs %v lists %v logs %v\nwant docs %v lists %v logs %d", r.docs, r.lists, r.logs, tt.docs, tt.lists, tt.logs)
+			if !reflect.DeepEqual(r.docs, tt.docs) || !reflect.DeepEqual(r.lists, tt.lists) || len(r.logs) != tt.logs || len(r.skips) != tt.skips {
+				t.Errorf("docs %v lists %v logs %v skips %q\nwant docs %v lists %v logs %d skips %d", r.docs, r.lists, r.logs, r.skips, tt.docs, tt.lists, tt.logs, tt.skips)
 			}
 		})
 	}
