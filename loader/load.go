@@ -323,7 +323,11 @@ func (l *loadState) collect(r result) {
 		if errors.Is(r.err, errNoObject) {
 			return
 		}
-		l.docWarnFor(r.job.tentative, r.job.seq, fmt.Sprintf("%s: %s: %v; skipped", name, position(r.job.doc), r.err))
+		where := position(r.job.doc)
+		if id := r.lost.label(); id != "" {
+			where += ": " + id
+		}
+		l.docWarnFor(r.job.tentative, r.job.seq, fmt.Sprintf("%s: %s: %v; skipped", name, where, r.err))
 		l.addLost(r.job.tentative, r.lost)
 		return
 	}

@@ -49,6 +49,15 @@ func lostIdentity(d document, namespace string) lostObject {
 	return o
 }
 
+// label names a damaged object in a warning, "Pod shop/web", when its text
+// gave its name; "" when it did not (the position alone must do).
+func (o lostObject) label() string {
+	if o.Name == "" {
+		return ""
+	}
+	return strings.TrimSpace(o.Kind + " " + joinNamespaced(o.Namespace, o.Name))
+}
+
 var (
 	kindPattern = regexp.MustCompile(`^[A-Z][A-Za-z0-9]{0,62}$`)
 	namePattern = regexp.MustCompile(`^[a-z0-9]([-a-z0-9.:]{0,251}[a-z0-9])?$`)

@@ -154,7 +154,7 @@ func TestWrappedItemRepair(t *testing.T) {
 	}
 	want := []string{
 		"dump.txt: line 5 (item 1 of the PodList): 1 line break inside JSON strings removed (the text was hard-wrapped, as when a dump is pasted from a terminal); the object was read",
-		"dump.txt: line 13 (item 2 of the PodList): invalid JSON at byte 59 of the object; skipped",
+		"dump.txt: line 13 (item 2 of the PodList): Pod labels/broken: invalid JSON at byte 59 of the object; skipped",
 	}
 	if !reflect.DeepEqual(d.Warnings, want) {
 		t.Errorf("warnings =\n%s", strings.Join(d.Warnings, "\n"))

@@ -167,7 +167,7 @@ func hostileCorpus() []hostileInput {
 		{name: "file cut mid-document", build: func(t testing.TB, dir string) (string, []byte) {
 			pod := "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: cut\n  namespace: hostile\nspec:\n  containers:\n  - name: a\n    image: \"nginx"
 			return write(t, dir, "cut.yaml", []byte(intactYAML+pod)), nil
-		}, warn: []string{"cut.yaml: line 26: invalid YAML"}},
+		}, warn: []string{"cut.yaml: line 26: Pod hostile/cut: invalid YAML"}},
 		{name: "JSON cut mid-object", build: func(t testing.TB, dir string) (string, []byte) {
 			return write(t, dir, "cut.json", []byte(intactJSON(t)+`{"apiVersion":"v1","kind":"Pod","metadata":{"name":"cut","namespace":"hostile"},"spec":{"containers":[{"name":"a"`)), nil
 		}, warn: []string{"cut.json: line 2: the input ends inside the object"}},
@@ -202,12 +202,12 @@ func hostileCorpus() []hostileInput {
 			"line 25: item 3 of the list is null; skipped",
 			"line 26: item 4 of the list is null; skipped",
 			"(item 5 of the list): the Pod has no name; skipped",
-			"(item 6 of the list): field spec.template.spec.containers has a JSON string where a Container was expected; skipped",
+			"(item 6 of the list): Deployment hostile/oops: field spec.template.spec.containers has a JSON string where a Container was expected; skipped",
 			`Secret hostile/bad-base64: the value of key "token" does not decode (not a base64 string); the key is kept, its size unknown`,
 		}},
 		{name: "YAML alias bomb (billion laughs)", build: func(t testing.TB, dir string) (string, []byte) {
 			return write(t, dir, "laughs.yaml", []byte(intactYAML+"---\n"+billionLaughs)), nil
-		}, warn: []string{"laughs.yaml: line 26: YAML aliases expand the document by more than 10000 nodes (raise the limit with --max-yaml-alias-nodes); skipped"}},
+		}, warn: []string{"laughs.yaml: line 26: ConfigMap hostile/lol: YAML aliases expand the document by more than 10000 nodes (raise the limit with --max-yaml-alias-nodes); skipped"}},
 		{name: "YAML alias bomb of a long string", build: func(t testing.TB, dir string) (string, []byte) {
 			bomb := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: long, namespace: hostile}\ndata:\n  a: &a " + strings.Repeat("x", 4<<20) + "\n  b: [" + strings.Repeat("*a, ", 99) + "*a]\n"
 			return write(t, dir, "long-alias.yaml", []byte(intactYAML+"---\n"+bomb)), nil
@@ -226,11 +226,11 @@ func hostileCorpus() []hostileInput {
 		{name: "YAML nested 5000 deep", build: func(t testing.TB, dir string) (string, []byte) {
 			deep := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep, namespace: hostile}\ndata:\n  x: " + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + "\n"
 			return write(t, dir, "deep.yaml", []byte(intactYAML+"---\n"+deep)), nil
-		}, warn: []string{"deep.yaml: line 26: nested deeper than 1000 levels (raise the limit with --max-depth); skipped"}},
+		}, warn: []string{"deep.yaml: line 26: ConfigMap hostile/deep: nested deeper than 1000 levels (raise the limit with --max-depth); skipped"}},
 		{name: "YAML nested 100000 deep", build: func(t testing.TB, dir string) (string, []byte) {
 			deep := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: deep, namespace: hostile}\ndata:\n  x: " + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + "\n"
 			return write(t, dir, "deeper.yaml", []byte(intactYAML+"---\n"+deep)), nil
-		}, warn: []string{"deeper.yaml: line 26: nested deeper than 10000 levels"}},
+		}, warn: []string{"deeper.yaml: line 26: ConfigMap hostile/deep: nested deeper than 10000 levels"}},
 		{name: "64 MiB single JSON line", build: func(t testing.TB, dir string) (string, []byte) {
 			line := `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"big","namespace":"hostile"},"data":{"x":"` + strings.Repeat("a", 64<<20) + "\"}}\n"
 			return write(t, dir, "line.json", []byte(line+intactJSON(t))), nil
