@@ -247,9 +247,13 @@ func (c *Coverage) GapDetails() []Gap {
 		if c.full(kind) {
 			continue
 		}
+		lostNote := ""
+		if n, lost := c.lostAny(kind); lost {
+			lostNote = fmt.Sprintf("%d %s could not be read and may be among them; see the warnings", n, plural(n, "object", "objects"))
+		}
 		k, ok := c.kinds[kind]
 		if !ok {
-			out = append(out, Gap{Kind: kind, State: NotCollected, Reason: fmt.Sprintf("the dump holds no %s", pluralKind(kind))})
+			out = append(out, Gap{Kind: kind, State: NotCollected, Reason: joinReasons(fmt.Sprintf("the dump holds no %s", pluralKind(kind)), lostNote)})
 			continue
 		}
 		names := map[string]bool{}
@@ -284,6 +288,7 @@ func (c *Coverage) GapDetails() []Gap {
 			if k.state == NotCollected && failedWhy != "" {
 				g.State, g.Reason, g.Namespaces = CollectionFailed, failedWhy, missing
 			}
+			g.Reason = joinReasons(g.Reason, lostNote)
 			out = append(out, g)
 			continue
 		}
@@ -291,18 +296,27 @@ func (c *Coverage) GapDetails() []Gap {
 		if k.state == Collected {
 			g.Reason = ""
 		}
-		if n, lost := c.lostAny(kind); lost && len(missing) == 0 {
-			g.Reason = fmt.Sprintf("1 object that could not be read (see the warnings) may be a %s", kind)
-			if n > 1 {
-				g.Reason = fmt.Sprintf("%d objects that could not be read (see the warnings) may be %s", n, pluralKind(kind))
-			}
+		if lostNote != "" && len(missing) == 0 {
+			g.Reason = ""
 		}
 		if failedWhy != "" {
 			g.State, g.Reason = CollectionFailed, failedWhy
 		}
+		g.Reason = joinReasons(g.Reason, lostNote)
 		out = append(out, g)
 	}
 	return out
+}
+
+// joinReasons joins the non-empty reasons of one gap.
+func joinReasons(reasons ...string) string {
+	var out []string
+	for _, r := range reasons {
+		if r != "" {
+			out = append(out, r)
+		}
+	}
+	return strings.Join(out, "; ")
 }
 
 // Gaps lists, in a stable order, one line per reported kind not fully collected.

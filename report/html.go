@@ -31,6 +31,8 @@ type htmlPage struct {
 	Coverage                  []htmlCoverage
 	CoverageMissing           int
 	Warnings                  []string
+	WarningTotal              int
+	NoFindings                string
 	Groups                    []htmlGroup
 	Rules                     []htmlRule
 	ExplainID                 string
@@ -76,7 +78,7 @@ func writeHTML(w io.Writer, r *Report, opts Options) error {
 	page := htmlPage{
 		Path: oneLine(r.Source.Path), Format: oneLine(r.Source.Format), ToolVersion: oneLine(opts.ToolVersion),
 		Totals: r.Summary, TotalsText: totalsLine(r.Summary),
-		Warnings: oneLines(r.Warnings),
+		Warnings: oneLines(r.Warnings), WarningTotal: warningTotal(r.Warnings), NoFindings: noFindingsText(r),
 	}
 	for _, k := range sortedKindsByCount(r.Source.Objects) {
 		page.Objects = append(page.Objects, htmlCount{oneLine(k), r.Source.Objects[k]})

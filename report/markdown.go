@@ -21,7 +21,7 @@ func writeMarkdown(w io.Writer, r *Report) error {
 	for _, g := range compactGaps(r.CoverageGaps) {
 		notes = append(notes, mdText(g.Lead+": "+g.Text()))
 	}
-	if n := len(r.Warnings); n > 0 {
+	if n := warningTotal(r.Warnings); n > 0 {
 		notes = append(notes, fmt.Sprintf("%d %s while reading (listed under Warnings)", n, pluralWord(n, "warning", "warnings")))
 	}
 	for _, note := range notes {
@@ -32,7 +32,7 @@ func writeMarkdown(w io.Writer, r *Report) error {
 	}
 
 	if len(r.Findings) == 0 {
-		b.WriteString("No findings.\n")
+		b.WriteString(noFindingsText(r) + "\n")
 	} else {
 		writeMarkdownTable(&b, r.Findings)
 		b.WriteString("\n### Findings\n")

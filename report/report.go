@@ -7,7 +7,9 @@ package report
 import (
 	"fmt"
 	"io"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/secretscan/secretscan/analyzer"
@@ -251,4 +253,32 @@ func explainHint(r *Report) string {
 		return ""
 	}
 	return fmt.Sprintf("Run 'secretscan explain %s' (or any other ID) for what a finding means and how to fix it.", r.Findings[0].ID)
+}
+
+// moreWarnings is the line the loader ends its warnings with when it kept only
+// the first ones: "2371 more warnings not shown".
+var moreWarnings = regexp.MustCompile(`^(\d+) more warnings? not shown$`)
+
+// warningTotal counts the warnings reading gave, those not shown included:
+// the "N more warnings not shown" line stands for N warnings.
+func warningTotal(warnings []string) int {
+	n := len(warnings)
+	for _, w := range warnings {
+		if m := moreWarnings.FindStringSubmatch(w); m != nil {
+			more, err := strconv.Atoi(m[1])
+			if err == nil {
+				n += more - 1
+			}
+		}
+	}
+	return n
+}
+
+// noFindingsText is what a report without findings says: with warnings, some
+// of the dump could not be read, and no finding is only about the rest.
+func noFindingsText(r *Report) string {
+	if len(r.Warnings) > 0 {
+		return "No findings in what could be read (see the warnings)."
+	}
+	return "No findings."
 }

@@ -41,7 +41,7 @@ func writeTable(w io.Writer, r *Report, opts Options, wide bool) error {
 	}
 	b.WriteString("\n")
 	if len(r.Findings) == 0 {
-		b.WriteString("No findings.\n")
+		b.WriteString(noFindingsText(r) + "\n")
 	} else {
 		writeRows(&b, r.Findings, opts, wide)
 	}
@@ -60,7 +60,7 @@ func summaryLines(r *Report, listWarnings bool) []string {
 	for _, g := range compactGaps(r.CoverageGaps) {
 		lines = append(lines, g.Lead+": "+oneLine(g.Text()))
 	}
-	if n := len(r.Warnings); n > 0 {
+	if n := warningTotal(r.Warnings); n > 0 {
 		if listWarnings {
 			lines = append(lines, fmt.Sprintf("%d %s while reading:", n, pluralWord(n, "warning", "warnings")))
 			for _, warning := range r.Warnings {

@@ -218,3 +218,20 @@ func TestTableRowsFollowReportOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestWarningsCountThoseNotShown: the loader keeps the first warnings and
+// counts the others in a last line; every format gives the real total, and a
+// report without findings but with warnings says what it covers.
+func TestWarningsCountThoseNotShown(t *testing.T) {
+	r := emptyReport()
+	r.Warnings = []string{"a.yaml: line 1: invalid YAML; skipped", "b.yaml: line 2: invalid YAML; skipped", "2371 more warnings not shown"}
+	if n := warningTotal(r.Warnings); n != 2373 {
+		t.Errorf("warningTotal = %d, want 2373", n)
+	}
+	for format, want := range map[string]string{"table": "2373 warnings while reading", "wide": "2373 warnings while reading:", "markdown": "2373 warnings while reading", "html": "2373 warnings while reading"} {
+		out := render(t, r, format, Options{})
+		if !strings.Contains(out, want) || !strings.Contains(out, "No findings in what could be read") {
+			t.Errorf("%s lacks %q or the no-findings caveat:\n%s", format, want, out)
+		}
+	}
+}
