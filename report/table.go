@@ -157,7 +157,7 @@ func writeRows(b *strings.Builder, findings []analyzer.Finding, opts Options, wi
 			// Among wide's labelled details, an unlabelled message would read
 			// as part of the row above.
 			writeCells(b, row.cells[:fixed], widths, &row.severity, opts)
-			writeDetail(b, "Message:", []string{row.cells[fixed]}, opts.Width, true)
+			writeDetail(b, "Message:", []string{row.cells[fixed]}, opts.Width)
 		case messageUnder:
 			writeCells(b, row.cells[:fixed], widths, &row.severity, opts)
 			for _, line := range message {
@@ -226,29 +226,48 @@ func writeCells(b *strings.Builder, cells []string, widths []int, severity *anal
 // writeDetails writes wide's lines under a row.
 func writeDetails(b *strings.Builder, f analyzer.Finding, width int) {
 	if len(f.Pods) > 0 {
-		writeDetail(b, "Pods:", []string{oneLine(strings.Join(f.Pods, ", "))}, width, true)
+		writeDetail(b, "Pods:", []string{oneLine(strings.Join(f.Pods, ", "))}, width)
 	}
 	if f.Reference != "" {
-		writeDetail(b, "Reference:", []string{oneLine(f.Reference)}, width, true)
+		writeDetail(b, "Reference:", []string{oneLine(f.Reference)}, width)
 	}
-	writeDetail(b, "Evidence:", oneLines(f.Evidence), width, true)
+	writeDetail(b, "Evidence:", oneLines(f.Evidence), width)
 	if f.Remediation != "" {
-		writeDetail(b, "Remediation:", []string{oneLine(f.Remediation)}, width, true)
+		writeDetail(b, "Remediation:", []string{oneLine(f.Remediation)}, width)
 	}
 	if f.Commands != nil {
 		// Commands are never wrapped: they are meant to be copied whole.
-		writeDetail(b, "Confirm:", oneLines(f.Commands.Confirm), width, false)
-		writeDetail(b, "Fix:", oneLines(f.Commands.Fix), width, false)
+		writeCommands(b, "Confirm:", f.Commands.Confirm)
+		writeCommands(b, "Fix:", f.Commands.Fix)
+	}
+}
+
+// writeCommands writes commands under their label. A command of several lines
+// (a heredoc manifest) keeps its lines, and those after the first start at
+// column 0: a heredoc ends only at an unindented EOF line, so the command
+// pastes into a shell as it is printed.
+func writeCommands(b *strings.Builder, label string, commands []string) {
+	head := padRight(label, detailLabelWidth)
+	for _, c := range commands {
+		if c == "" {
+			continue
+		}
+		lines := strings.Split(textBlock(c), "\n")
+		b.WriteString(strings.TrimRight(detailIndent+head+lines[0], " ") + "\n")
+		for _, line := range lines[1:] {
+			b.WriteString(strings.TrimRight(line, " ") + "\n")
+		}
+		head = strings.Repeat(" ", detailLabelWidth)
 	}
 }
 
 // writeDetail writes one labelled detail, one value a line. A value wrapped to
 // the width continues two columns further in, so that where one value ends and
 // the next begins stays visible.
-func writeDetail(b *strings.Builder, label string, values []string, width int, wrap bool) {
+func writeDetail(b *strings.Builder, label string, values []string, width int) {
 	const hang = "  "
 	valueWidth := 0
-	if wrap && width > 0 {
+	if width > 0 {
 		valueWidth = max(width-len(detailIndent)-detailLabelWidth, minMessageWidth)
 	}
 	blank := strings.Repeat(" ", detailLabelWidth)
