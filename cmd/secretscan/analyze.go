@@ -22,6 +22,11 @@ func analyzeCommand() *cli.Command {
 		Name:      "analyze",
 		Usage:     "analyze a cluster dump and report why pods cannot get their Secrets",
 		ArgsUsage: "DUMP | --live",
+		BashComplete: completeValues(map[string][]string{
+			"-o": report.Formats, "--output": report.Formats,
+			"--fail-on": {"none", "info", "warning", "error"},
+			"--only":    findingIDs(), "--skip": findingIDs(),
+		}),
 		Description: `DUMP is a file, a folder or an archive (.tar, .tar.gz, .tgz, .gz, .zip), or - for stdin.
 The format is found from the content, not the file name.
 

@@ -31,7 +31,8 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{"missing file", []string{"analyze", "no-such-dump.tar.gz"}, "no-such-dump.tar.gz: no such file or folder"},
 		{"unknown output", []string{"analyze", "-o", "xml", dump}, `unknown output format "xml"`},
-		{"misspelled flag", []string{"analyze", "--namepsace", "shop", dump}, "unknown flag -namepsace"},
+		{"misspelled flag", []string{"analyze", "--namepsace", "shop", dump}, "unknown flag --namepsace; did you mean --namespace? (see --help)"},
+		{"unknown short flag", []string{"analyze", "-x", dump}, "unknown flag -x (see --help)"},
 		{"no dump", []string{"analyze"}, "analyze needs a DUMP"},
 		{"two dumps", []string{"analyze", dump, dump}, "analyze takes one DUMP"},
 		{"garbage", []string{"analyze", garbage}, "no Kubernetes objects found"},

@@ -2,8 +2,12 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/secretscan/secretscan/analyzer"
 )
 
 // The completion scripts ask the binary itself for candidates
@@ -11,7 +15,11 @@ import (
 const bashCompletion = `# secretscan completion for bash: source <(secretscan completion bash)
 _secretscan_complete() {
   local cur="${COMP_WORDS[COMP_CWORD]}" candidates
-  candidates=$("${COMP_WORDS[@]:0:COMP_CWORD}" --generate-bash-completion 2>/dev/null)
+  if [[ "${cur}" == -* ]]; then
+    candidates=$("${COMP_WORDS[@]:0:COMP_CWORD}" "${cur}" --generate-bash-completion 2>/dev/null)
+  else
+    candidates=$("${COMP_WORDS[@]:0:COMP_CWORD}" --generate-bash-completion 2>/dev/null)
+  fi
   COMPREPLY=($(compgen -W "${candidates}" -- "${cur}"))
   if [[ ${#COMPREPLY[@]} -eq 0 ]]; then
     COMPREPLY=($(compgen -f -- "${cur}"))
@@ -46,4 +54,34 @@ func completionCommand() *cli.Command {
 			return nil
 		},
 	}
+}
+
+// completeValues answers a completion request: after a flag whose values are
+// known (-o, --fail-on, --only), those values; otherwise the command's flags
+// as urfave/cli gives them.
+func completeValues(values map[string][]string) cli.BashCompleteFunc {
+	return func(c *cli.Context) {
+		args := os.Args // where urfave/cli's own completion reads the line too
+		if n := len(args); n >= 2 && args[n-1] == "--generate-bash-completion" {
+			if candidates, ok := values[args[n-2]]; ok {
+				for _, v := range candidates {
+					fmt.Fprintln(c.App.Writer, v)
+				}
+				return
+			}
+			if !strings.HasPrefix(args[n-2], "-") {
+				return // a file name comes next: the shell completes those
+			}
+		}
+		cli.DefaultCompleteWithFlags(c.Command)(c)
+	}
+}
+
+// findingIDs lists the registry's IDs, for completing explain and --only.
+func findingIDs() []string {
+	ids := make([]string, len(analyzer.Definitions))
+	for i, d := range analyzer.Definitions {
+		ids[i] = string(d.ID)
+	}
+	return ids
 }

@@ -16,6 +16,13 @@ func explainCommand() *cli.Command {
 		Name:      "explain",
 		Usage:     "list the finding IDs, or print what one means and how to fix it",
 		ArgsUsage: "[ID]",
+		BashComplete: func(c *cli.Context) {
+			if c.NArg() == 0 {
+				for _, id := range findingIDs() {
+					fmt.Fprintln(c.App.Writer, id)
+				}
+			}
+		},
 		Description: `Examples:
   secretscan explain                      # every finding ID with its severity and title
   secretscan explain secret-not-found     # the full page: meaning, detection, evidence, fix, verification`,

@@ -14,6 +14,8 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/secretscan/secretscan/internal/text"
 )
 
 // Exit codes of the contract (../shared/FINDINGS.md).
@@ -83,20 +85,56 @@ func oneLine(s string) string {
 
 // usageErrorHandler turns urfave/cli's usage errors into one line and exit 2,
 // instead of the help text.
-func usageErrorHandler(_ *cli.Context, err error, _ bool) error {
+func usageErrorHandler(c *cli.Context, err error, _ bool) error {
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "Incorrect Usage: ")
-	if strings.HasPrefix(msg, "flag provided but not defined: ") {
-		msg = fmt.Sprintf("unknown flag %s (see --help)", strings.TrimPrefix(msg, "flag provided but not defined: "))
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		msg = fmt.Sprintf("unknown flag %s", flagSpelling(name))
+		if near := nearestFlag(c, name); near != "" {
+			msg += fmt.Sprintf("; did you mean %s?", flagSpelling(near))
+		}
+		msg += " (see --help)"
 	}
 	return usagef("%s", msg)
+}
+
+// flagSpelling writes a flag name as kubectl users type it: -n, --namespace.
+func flagSpelling(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
+// nearestFlag is the command's flag name closest to a misspelled one, or "".
+func nearestFlag(c *cli.Context, name string) string {
+	var flags []cli.Flag
+	if c != nil && c.Command != nil {
+		flags = c.Command.Flags
+	}
+	if len(flags) == 0 && c != nil && c.App != nil {
+		flags = c.App.Flags
+	}
+	best, bestDistance := "", 3
+	for _, f := range flags {
+		for _, candidate := range f.Names() {
+			if len(candidate) < 2 {
+				continue
+			}
+			if d := text.Levenshtein(name, candidate); d < bestDistance {
+				best, bestDistance = candidate, d
+			}
+		}
+	}
+	return best
 }
 
 // flagsFirst moves a command's flags before its arguments, so that
 // `secretscan analyze dump.yaml -o json` works as kubectl users type it:
 // urfave/cli stops reading flags at the first argument. "--" ends the flags.
 func flagsFirst(app *cli.App, args []string) []string {
-	if len(args) < 2 {
+	if len(args) < 2 || args[len(args)-1] == "--generate-bash-completion" {
+		// A completion request completes the line as typed.
 		return args
 	}
 	var cmd *cli.Command
