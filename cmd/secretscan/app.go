@@ -62,6 +62,14 @@ evidence Kubernetes printed and the fix.`,
 			canICommand(),
 			explainCommand(),
 			completionCommand(),
+			{
+				Name:  "version",
+				Usage: "print the version (as --version does)",
+				Action: func(c *cli.Context) error {
+					cli.VersionPrinter(c)
+					return nil
+				},
+			},
 		},
 		// With no command, show the help; an unknown one is a usage error.
 		Action: func(c *cli.Context) error {
