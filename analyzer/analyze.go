@@ -157,7 +157,25 @@ func (p *pass) report(f Finding) {
 		f.Evidence = []string{}
 	}
 	p.caveatUnreadable(&f)
+	if !commandsQuotable(f) {
+		// shellArg quotes what a shell interprets; a line break or a leading
+		// '-' it cannot make safe, so no command is better than a wrong one.
+		f.Commands = nil
+	}
+	if f.Commands != nil && len(f.Commands.Confirm) == 0 && len(f.Commands.Fix) == 0 {
+		f.Commands = nil // a check left out every command its names made unsafe
+	}
 	p.findings = append(p.findings, f)
+}
+
+// commandsQuotable tells whether the names a finding's commands are built
+// from, all taken from the dump, can go on a copied command line. Names only
+// some checks use (a ServiceAccount, a producer) are checked where they are.
+func commandsQuotable(f Finding) bool {
+	names := append([]string{f.Namespace, f.Object.Kind, f.Object.Name}, f.Pods...)
+	// Secret may list several names; Reference names keys and volumes in prose.
+	names = append(names, strings.Split(f.Secret, ", ")...)
+	return commandSafe(names...) && lineSafe(f.Secret, f.Reference)
 }
 
 // absenceKind names, for the findings that rest on an object being absent,

@@ -181,7 +181,10 @@ func reportCSIVolume(p *pass, w *workload, v csiVolume, obs []observation, class
 	}
 	evidence = append(evidence, obsEvidence(obs)...)
 	var msg, fix string
-	confirm := []string{fmt.Sprintf("kubectl get secretproviderclass %s -n %s -o yaml", dash(v.Class), ns)}
+	var confirm []string
+	if commandSafe(v.Class) {
+		confirm = append(confirm, fmt.Sprintf("kubectl get secretproviderclass %s -n %s -o yaml", shellArg(dash(v.Class)), shellArg(ns)))
+	}
 	switch {
 	case (v.InSpec && v.Class == "") || cause.Cause == messages.CSIClassNotSet:
 		msg = fmt.Sprintf("CSI volume %s sets no secretProviderClass attribute", v.Name)
@@ -209,7 +212,9 @@ func reportCSIVolume(p *pass, w *workload, v csiVolume, obs []observation, class
 	case cause.Cause == messages.CSIProviderNotFound:
 		msg = fmt.Sprintf("the Secrets Store CSI provider %q is not installed on the node, so volume %s cannot mount", provider, v.Name)
 		fix = fmt.Sprintf("Install the %s provider's DaemonSet on every node that runs these pods", dash(provider))
-		confirm = append(confirm, "kubectl get pods -A -l app=csi-secrets-store-provider-"+provider)
+		if lineSafe(provider) {
+			confirm = append(confirm, "kubectl get pods -A -l "+shellArg("app=csi-secrets-store-provider-"+provider))
+		}
 	case cause.Cause == messages.CSIDriverNotRegistered:
 		msg = fmt.Sprintf("the Secrets Store CSI driver (%s) is not registered on the node, so volume %s cannot mount", secretsStoreDriver, v.Name)
 		fix = "Install or repair the secrets-store-csi-driver DaemonSet on the node"
@@ -227,11 +232,14 @@ func reportCSIVolume(p *pass, w *workload, v csiVolume, obs []observation, class
 	if provider != "" && !strings.Contains(msg, provider) {
 		msg += fmt.Sprintf(" (provider %s)", provider)
 	}
-	p.report(Finding{
+	f := Finding{
 		ID: CSISecretMountFailed, Namespace: ns, Object: w.ref(), Pods: unionSorted(podsOfObs(obs), w.podNames()),
 		Reference: ref, Message: msg, Evidence: evidence, Remediation: fix,
-		Commands: &Commands{Confirm: confirm},
-	})
+	}
+	if len(confirm) > 0 {
+		f.Commands = &Commands{Confirm: confirm}
+	}
+	p.report(f)
 }
 
 func dash(s string) string {

@@ -289,8 +289,8 @@ func checkPullSecrets(p *pass, w *workload) {
 			pullStillWorks(w, authFailures, &f)
 			f.Remediation = fmt.Sprintf("Create the pull Secret in namespace %s, or fix the name in %s", ns, r.By)
 			f.Commands = &Commands{
-				Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s", shellArg(r.Name), ns)},
-				Fix:     []string{fmt.Sprintf("kubectl create secret docker-registry %s -n %s --docker-server=REGISTRY --docker-username=USER --docker-password=PASSWORD", shellArg(r.Name), ns)},
+				Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s", shellArg(r.Name), shellArg(ns))},
+				Fix:     []string{fmt.Sprintf("kubectl create secret docker-registry %s -n %s --docker-server=REGISTRY --docker-username=USER --docker-password=PASSWORD", shellArg(r.Name), shellArg(ns))},
 			}
 			if pr != nil {
 				// Ready: the producer believes the Secret is in place.
@@ -301,7 +301,7 @@ func checkPullSecrets(p *pass, w *workload) {
 			}
 			if templateVariable(r.Name) {
 				f.Remediation = fmt.Sprintf("Render the manifest with its variables substituted (helm template, envsubst, kustomize) and apply it again; %s must name a real pull Secret", r.By)
-				f.Commands = &Commands{Confirm: []string{fmt.Sprintf("kubectl get %s %s -n %s -o jsonpath='{%s}'", strings.ToLower(w.Kind), w.Name, ns, strings.ReplaceAll(templateSpecPath(w.Kind), "/", ".")+".imagePullSecrets")}}
+				f.Commands = &Commands{Confirm: []string{fmt.Sprintf("kubectl get %s %s -n %s -o jsonpath='{%s}'", shellArg(strings.ToLower(w.Kind)), shellArg(w.Name), shellArg(ns), strings.ReplaceAll(templateSpecPath(w.Kind), "/", ".")+".imagePullSecrets")}}
 			}
 			p.report(f)
 			continue
@@ -318,9 +318,9 @@ func checkPullSecrets(p *pass, w *workload) {
 			}
 			f.Remediation = fmt.Sprintf("Recreate %s/%s with kubectl create secret docker-registry (type kubernetes.io/dockerconfigjson); the type cannot be changed in place", ns, r.Name)
 			f.Commands = &Commands{
-				Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.type}'", r.Name, ns)},
+				Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.type}'", shellArg(r.Name), shellArg(ns))},
 				// A Secret's type is immutable: replace --force deletes and recreates it.
-				Fix: []string{fmt.Sprintf("kubectl create secret docker-registry %s -n %s --docker-server=REGISTRY --docker-username=USER --docker-password=PASSWORD --dry-run=client -o yaml | kubectl replace --force -f -", r.Name, ns)},
+				Fix: []string{fmt.Sprintf("kubectl create secret docker-registry %s -n %s --docker-server=REGISTRY --docker-username=USER --docker-password=PASSWORD --dry-run=client -o yaml | kubectl replace --force -f -", shellArg(r.Name), shellArg(ns))},
 			}
 			pullStillWorks(w, authFailures, &f)
 			p.report(f)
@@ -367,7 +367,7 @@ func checkPullSecrets(p *pass, w *workload) {
 			f.Remediation = fmt.Sprintf("Recreate %s/%s from a working docker login (kubectl create secret docker-registry, or --from-file=.dockerconfigjson=$HOME/.docker/config.json)", ns, r.Name)
 			f.Commands = &Commands{
 				Confirm: []string{pullRegistriesCommand(p, ns, r.Name)},
-				Fix:     []string{fmt.Sprintf("kubectl create secret docker-registry %s -n %s --docker-server=REGISTRY --docker-username=USER --docker-password=PASSWORD --dry-run=client -o yaml | kubectl replace -f -", r.Name, ns)},
+				Fix:     []string{fmt.Sprintf("kubectl create secret docker-registry %s -n %s --docker-server=REGISTRY --docker-username=USER --docker-password=PASSWORD --dry-run=client -o yaml | kubectl replace -f -", shellArg(r.Name), shellArg(ns))},
 			}
 			p.report(f)
 			continue
@@ -409,11 +409,14 @@ func reportPullProducer(p *pass, w *workload, r *pullRef, pr *producer, base Fin
 	f.Evidence = append([]string{fmt.Sprintf("%s produces Secret %s (%s)", pr, pr.Target, pr.Condition)}, p.producerEvents(pr)...)
 	f.Evidence = append(f.Evidence, pullSpecLine(w, r))
 	f.Evidence = append(f.Evidence, obsEvidence(notRetrieved)...)
-	confirm := []string{
-		fmt.Sprintf("kubectl get %s %s -n %s -o jsonpath='{.status.conditions}'", strings.ToLower(pr.Kind), pr.Name, ns),
-		fmt.Sprintf("kubectl describe %s %s -n %s", strings.ToLower(pr.Kind), pr.Name, ns),
-		fmt.Sprintf("kubectl get secret %s -n %s", shellArg(r.Name), ns),
+	var confirm []string
+	if commandSafe(pr.Name) {
+		kind := shellArg(strings.ToLower(pr.Kind))
+		confirm = append(confirm,
+			fmt.Sprintf("kubectl get %s %s -n %s -o jsonpath='{.status.conditions}'", kind, shellArg(pr.Name), shellArg(ns)),
+			fmt.Sprintf("kubectl describe %s %s -n %s", kind, shellArg(pr.Name), shellArg(ns)))
 	}
+	confirm = append(confirm, fmt.Sprintf("kubectl get secret %s -n %s", shellArg(r.Name), shellArg(ns)))
 	// Absent for sure: the dump holds the namespace's Secrets, or the kubelet said so.
 	absent := covered || len(notRetrieved) > 0
 	if pr.State != "failed" {
@@ -585,7 +588,7 @@ func reportUnusableEntries(p *pass, w *workload, refs []*pullRef, j *pullJudgeme
 		f.Remediation = fmt.Sprintf("Give every entry of %s/%s credentials (docker login to each registry it serves, then recreate it from that config.json), or drop the entries it should not hold", ns, name)
 		f.Commands = &Commands{
 			Confirm: []string{pullRegistriesCommand(p, ns, name)},
-			Fix:     []string{fmt.Sprintf("kubectl create secret generic %s -n %s --type=%s --from-file=%s=$HOME/.docker/config.json --dry-run=client -o yaml | kubectl replace -f -", shellArg(name), ns, corev1.SecretTypeDockerConfigJson, corev1.DockerConfigJsonKey)},
+			Fix:     []string{fmt.Sprintf("kubectl create secret generic %s -n %s --type=%s --from-file=%s=$HOME/.docker/config.json --dry-run=client -o yaml | kubectl replace -f -", shellArg(name), shellArg(ns), corev1.SecretTypeDockerConfigJson, corev1.DockerConfigJsonKey)},
 		}
 		p.report(f)
 	}
@@ -665,13 +668,18 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, j *pullJudgeme
 			Message:     fmt.Sprintf("no pull Secret holds credentials the kubelet would use for %s (registry %s); %s", img, registryauth.Registry(img), coverageText(keyring, unusable)),
 			Evidence:    append(pullSpecEvidence(w, refs), obsEvidence(fails)...),
 			Remediation: fmt.Sprintf("Add an entry for %s to a pull Secret of the pod (the key must match the image's host, port and path prefix by the kubelet's rules), or pull the image from a registry the Secrets cover", registryauth.Registry(img)),
-			Commands: &Commands{
-				Confirm: []string{pullRegistriesCommand(p, ns, j.sources[0].Secret)},
-				Fix: []string{
-					fmt.Sprintf("kubectl create secret docker-registry %s-pull -n %s --docker-server=%s --docker-username=USER --docker-password=PASSWORD", w.Name, ns, registryauth.Registry(img)),
-					attachPullSecret(w, refs, w.Name+"-pull"),
-				},
-			},
+			Commands:    &Commands{},
+		}
+		if src := j.sources[0].Secret; commandSafe(src) {
+			f.Commands.Confirm = []string{pullRegistriesCommand(p, ns, src)}
+		}
+		if registry := registryauth.Registry(img); lineSafe(registry) {
+			if attach, ok := attachPullSecret(w, refs, w.Name+"-pull"); ok {
+				f.Commands.Fix = []string{
+					fmt.Sprintf("kubectl create secret docker-registry %s -n %s --docker-server=%s --docker-username=USER --docker-password=PASSWORD", shellArg(w.Name+"-pull"), shellArg(ns), shellArg(registry)),
+					attach,
+				}
+			}
 		}
 		if registryauth.Registry(img) == "docker.io" && containsString(keyring.UsableRegistries(), "registry-1.docker.io") {
 			f.Message += "; registry-1.docker.io is Docker Hub's pull endpoint but not a key the kubelet matches to Docker Hub images: use docker.io or https://index.docker.io/v1/"
@@ -720,10 +728,12 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, j *pullJudgeme
 			ID: ImagePullAuthFailed, Namespace: ns, Object: w.ref(), Pods: podsOfObs(fails), Secret: matchSecrets(matches),
 			Reference: "image " + img, Message: msg, Evidence: obsEvidence(fails),
 			Remediation: authFailedRemedy(len(refs) > 0, j.unjudged, registryauth.Registry(img)),
-			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get events -n %s --field-selector reason=Failed | grep -i 'pull'", ns)}},
+			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get events -n %s --field-selector reason=Failed | grep -i 'pull'", shellArg(ns))}},
 		}
 		for _, name := range j.unjudged {
-			f.Commands.Confirm = append(f.Commands.Confirm, pullRegistriesCommand(p, ns, name))
+			if commandSafe(name) {
+				f.Commands.Confirm = append(f.Commands.Confirm, pullRegistriesCommand(p, ns, name))
+			}
 		}
 		if !anyCurrent(fails) && podsRunSince(w, lastOf(fails)) {
 			f.Severity = SeverityWarning
@@ -819,12 +829,13 @@ func imagePulled(w *workload, image string) bool {
 	return false
 }
 
-// pullRegistriesCommand prints the registry keys of a pull Secret, never its credentials.
+// pullRegistriesCommand prints the registry keys of a pull Secret, never its
+// credentials. The caller checks that name is commandSafe.
 func pullRegistriesCommand(p *pass, ns, name string) string {
 	if s, ok := p.idx.secrets[nsName{ns, name}]; ok && s.Type == corev1.SecretTypeDockercfg {
-		return fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data.\\.dockercfg}' | base64 -d | jq -r %s", shellArg(name), ns, registriesFilter(false))
+		return fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data.\\.dockercfg}' | base64 -d | jq -r %s", shellArg(name), shellArg(ns), registriesFilter(false))
 	}
-	return fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data.\\.dockerconfigjson}' | base64 -d | jq -r %s", shellArg(name), ns, registriesFilter(true))
+	return fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data.\\.dockerconfigjson}' | base64 -d | jq -r %s", shellArg(name), shellArg(ns), registriesFilter(true))
 }
 
 // templateSpecPath is the JSON pointer of a workload's pod spec, for patches.
@@ -871,16 +882,20 @@ func pullStillWorks(w *workload, authFailures []observation, f *Finding) {
 
 // attachPullSecret is the command that adds a pull Secret where the workload's
 // pull Secrets come from: its pod template, or its ServiceAccount. A bare
-// Pod's list cannot change: it has to be recreated.
-func attachPullSecret(w *workload, refs []*pullRef, secret string) string {
-	value := fmt.Sprintf(`{"name":"%s"}`, secret)
+// Pod's list cannot change: it has to be recreated. ok is false when a name
+// cannot go on a command line.
+func attachPullSecret(w *workload, refs []*pullRef, secret string) (string, bool) {
+	value := fmt.Sprintf(`{"name":%s}`, jsonString(secret))
 	for _, r := range refs {
 		if sa, ok := strings.CutPrefix(r.By, "ServiceAccount "); ok {
-			return fmt.Sprintf("kubectl patch serviceaccount %s -n %s --type=json -p '[{\"op\":\"add\",\"path\":\"/imagePullSecrets/-\",\"value\":%s}]'", sa, w.Namespace, value)
+			// The patch is one shell word: shellArg single-quotes it, whatever the names hold.
+			patch := fmt.Sprintf(`[{"op":"add","path":"/imagePullSecrets/-","value":%s}]`, value)
+			return fmt.Sprintf("kubectl patch serviceaccount %s -n %s --type=json -p %s", shellArg(sa), shellArg(w.Namespace), shellArg(patch)), commandSafe(sa)
 		}
 	}
 	if w.Kind == "Pod" {
-		return fmt.Sprintf("# a Pod's imagePullSecrets cannot change: recreate pod %s/%s with %s added to spec.imagePullSecrets", w.Namespace, w.Name, secret)
+		return fmt.Sprintf("# a Pod's imagePullSecrets cannot change: recreate pod %s/%s with %s added to spec.imagePullSecrets", w.Namespace, w.Name, secret), true
 	}
-	return fmt.Sprintf("kubectl patch %s %s -n %s --type=json -p '[{\"op\":\"add\",\"path\":\"%s/imagePullSecrets/-\",\"value\":%s}]'", strings.ToLower(w.Kind), w.Name, w.Namespace, templateSpecPath(w.Kind), value)
+	patch := fmt.Sprintf(`[{"op":"add","path":"%s/imagePullSecrets/-","value":%s}]`, templateSpecPath(w.Kind), value)
+	return fmt.Sprintf("kubectl patch %s %s -n %s --type=json -p %s", shellArg(strings.ToLower(w.Kind)), shellArg(w.Name), shellArg(w.Namespace), shellArg(patch)), true
 }

@@ -110,9 +110,9 @@ func reportRBACDenial(p *pass, w *workload, user, namespace, secretName string, 
 			res += "/" + secretName
 		}
 		if namespace == "" {
-			return fmt.Sprintf("kubectl auth can-i %s %s --all-namespaces --as %s", verb, res, user)
+			return fmt.Sprintf("kubectl auth can-i %s %s --all-namespaces --as %s", shellArg(verb), shellArg(res), shellArg(user))
 		}
-		return fmt.Sprintf("kubectl auth can-i %s %s -n %s --as %s", verb, res, namespace, user)
+		return fmt.Sprintf("kubectl auth can-i %s %s -n %s --as %s", shellArg(verb), shellArg(res), shellArg(namespace), shellArg(user))
 	}
 	f.Commands = &Commands{}
 	for _, v := range verbs {
@@ -131,7 +131,14 @@ func reportRBACDenial(p *pass, w *workload, user, namespace, secretName string, 
 	if namespace == "" {
 		manifest = clusterGrantYAML(saNS, saName, grantVerbs)
 	}
+	// The manifest quotes every name (rbac.GrantYAML, clusterGrantYAML), so no
+	// line of it can be EOF; a quoted heredoc expands nothing.
 	f.Commands.Fix = []string{"kubectl apply -f - <<'EOF'\n" + strings.TrimRight(manifest, "\n") + "\nEOF"}
+	// The names come from a log or event line: one with a line break or a
+	// control character cannot be written on a copied command line at all.
+	if !commandSafe(user, namespace, secretName, saNS, saName) || !commandSafe(verbs...) {
+		f.Commands = nil
+	}
 	grantKind := "a Role and RoleBinding"
 	if namespace == "" {
 		grantKind = "a ClusterRole and ClusterRoleBinding"
@@ -186,7 +193,9 @@ func reportRBACDenial(p *pass, w *workload, user, namespace, secretName string, 
 		f.Severity = SeverityWarning
 		f.Message += fmt.Sprintf("; the dumped RBAC allows it now (%s), so the denial has probably cleared", strings.Join(grantsNow, "; "))
 		f.Remediation = "Nothing to change if the application no longer logs the denial; restart it if it cached the failure"
-		f.Commands.Fix = nil
+		if f.Commands != nil {
+			f.Commands.Fix = nil
+		}
 	} else if len(nearMisses) > 0 {
 		f.Message += "; closest: " + nearMisses[0]
 		f.Remediation += ", or fix the binding the closest near miss names"

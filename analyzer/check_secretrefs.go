@@ -187,7 +187,7 @@ func checkSecretUse(p *pass, w *workload, u *usage, obs []observation) {
 				Reference: describeRefs(optionalRefs),
 				Message:   fmt.Sprintf("optional Secret %s/%s does not exist: the pods start without its data", ns, u.Secret),
 				Evidence:  specEvidence(w, optionalRefs), Remediation: fmt.Sprintf("Create Secret %s in namespace %s if the application needs its data, or remove the reference from %s %s/%s", u.Secret, ns, w.Kind, ns, w.Name),
-				Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s", u.Secret, ns)}},
+				Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s", shellArg(u.Secret), shellArg(ns))}},
 			})
 			return
 		}
@@ -207,7 +207,7 @@ func checkSecretUse(p *pass, w *workload, u *usage, obs []observation) {
 				Reference: describeRefs(u.Refs),
 				Message:   fmt.Sprintf("Secret %s/%s was not found until %s; the pods have run since, so it was probably created then (%s)", ns, u.Secret, when, why),
 				Evidence:  obsEvidence(notFound), Remediation: "Nothing to do if the pods stay healthy; confirm the Secret exists on the live cluster",
-				Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s", u.Secret, ns)}},
+				Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s", shellArg(u.Secret), shellArg(ns))}},
 			})
 			return
 		}
@@ -221,7 +221,7 @@ func checkSecretUse(p *pass, w *workload, u *usage, obs []observation) {
 				Reference: describeRefs(refsWithKeys(u.Refs, keyObs)),
 				Message:   fmt.Sprintf("Secret %s/%s lacked a key until %s; the pods have run since, so the key was probably added then (%s)", ns, u.Secret, when, why),
 				Evidence:  obsEvidence(keyObs), Remediation: "Nothing to do if the pods stay healthy",
-				Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o json | jq '.data | keys'", u.Secret, ns)}},
+				Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o json | jq '.data | keys'", shellArg(u.Secret), shellArg(ns))}},
 			})
 			return
 		}
@@ -244,9 +244,9 @@ func (p *pass) reportMissingSecret(w *workload, u *usage, required []SecretRef, 
 		refs = describeObsRefs(notFound)
 	}
 	base := Finding{Namespace: ns, Object: w.ref(), Pods: pods, Secret: u.Secret, Reference: refs, Evidence: evidence}
-	confirm := []string{fmt.Sprintf("kubectl get secret %s -n %s", u.Secret, ns)}
+	confirm := []string{fmt.Sprintf("kubectl get secret %s -n %s", shellArg(u.Secret), shellArg(ns))}
 	if len(pods) > 0 {
-		confirm = append(confirm, fmt.Sprintf("kubectl describe pod %s -n %s", pods[0], ns))
+		confirm = append(confirm, fmt.Sprintf("kubectl describe pod %s -n %s", shellArg(pods[0]), shellArg(ns)))
 	}
 	source := ""
 	if uncoveredWhy != "" {
@@ -260,7 +260,7 @@ func (p *pass) reportMissingSecret(w *workload, u *usage, required []SecretRef, 
 		f.Message = fmt.Sprintf("legacy ServiceAccount token Secret %s/%s no longer exists%s; token Secrets are no longer auto-created (1.24+) and unused ones are cleaned up (on by default since 1.29)", ns, u.Secret, source)
 		f.Remediation = fmt.Sprintf("Use the projected token volume (remove volume %s and let the ServiceAccount admission add kube-api-access), or create a long-lived token Secret annotated kubernetes.io/service-account.name: %s", describeVolumes(required), sa)
 		f.Commands = &Commands{Confirm: confirm, Fix: []string{
-			fmt.Sprintf("kubectl create -n %s -f - <<'EOF'\napiVersion: v1\nkind: Secret\nmetadata:\n  name: %s\n  annotations:\n    kubernetes.io/service-account.name: %s\ntype: kubernetes.io/service-account-token\nEOF", ns, u.Secret, sa),
+			fmt.Sprintf("kubectl create -n %s -f - <<'EOF'\napiVersion: v1\nkind: Secret\nmetadata:\n  name: %s\n  annotations:\n    kubernetes.io/service-account.name: %s\ntype: kubernetes.io/service-account-token\nEOF", shellArg(ns), yamlScalar(u.Secret), yamlScalar(sa)),
 		}}
 		p.report(f)
 		return
@@ -271,11 +271,14 @@ func (p *pass) reportMissingSecret(w *workload, u *usage, required []SecretRef, 
 			f.ID = SecretInOtherNamespace
 			f.Message = fmt.Sprintf("Secret %s does not exist in namespace %s but does in %s; pods can only use Secrets of their own namespace", u.Secret, ns, strings.Join(others, ", "))
 			f.Remediation = fmt.Sprintf("Copy the Secret into namespace %s (the command below pipes it without printing its values), or point %s %s/%s at a Secret of its own namespace", ns, w.Kind, ns, w.Name)
-			f.Commands = &Commands{Confirm: confirm, Fix: []string{
-				// create, not apply: apply would keep a second copy of the values
-				// in the last-applied-configuration annotation.
-				fmt.Sprintf("kubectl get secret %s -n %s -o json | jq 'del(.metadata.namespace, .metadata.uid, .metadata.resourceVersion, .metadata.creationTimestamp, .metadata.ownerReferences, .metadata.managedFields, .metadata.annotations[\"kubectl.kubernetes.io/last-applied-configuration\"])' | kubectl create -n %s -f -", u.Secret, others[0], ns),
-			}}
+			f.Commands = &Commands{Confirm: confirm}
+			if commandSafe(others[0]) {
+				f.Commands.Fix = []string{
+					// create, not apply: apply would keep a second copy of the values
+					// in the last-applied-configuration annotation.
+					fmt.Sprintf("kubectl get secret %s -n %s -o json | jq 'del(.metadata.namespace, .metadata.uid, .metadata.resourceVersion, .metadata.creationTimestamp, .metadata.ownerReferences, .metadata.managedFields, .metadata.annotations[\"kubectl.kubernetes.io/last-applied-configuration\"])' | kubectl create -n %s -f -", shellArg(u.Secret), shellArg(others[0]), shellArg(ns)),
+				}
+			}
 			p.report(f)
 			return
 		}
@@ -286,7 +289,7 @@ func (p *pass) reportMissingSecret(w *workload, u *usage, required []SecretRef, 
 	if templateVariable(u.Secret) {
 		f.Message = fmt.Sprintf("Secret name %q is an unexpanded template variable: the manifest was applied without substitution", u.Secret)
 		f.Remediation = fmt.Sprintf("Render the manifest of %s %s/%s with its variables substituted and apply it again", w.Kind, ns, w.Name)
-		f.Commands = &Commands{Confirm: []string{fmt.Sprintf("kubectl get %s %s -n %s -o yaml", strings.ToLower(w.Kind), w.Name, ns)}}
+		f.Commands = &Commands{Confirm: []string{fmt.Sprintf("kubectl get %s %s -n %s -o yaml", shellArg(strings.ToLower(w.Kind)), shellArg(w.Name), shellArg(ns))}}
 		p.report(f)
 		return
 	}
@@ -296,15 +299,21 @@ func (p *pass) reportMissingSecret(w *workload, u *usage, required []SecretRef, 
 		}
 	}
 	f.Remediation = fmt.Sprintf("Create the Secret in namespace %s, or fix the name in %s %s/%s", ns, w.Kind, ns, w.Name)
-	fix := fmt.Sprintf("kubectl create secret generic %s -n %s --from-literal=KEY=VALUE", u.Secret, ns)
+	fix := fmt.Sprintf("kubectl create secret generic %s -n %s --from-literal=KEY=VALUE", shellArg(u.Secret), shellArg(ns))
 	if keys := requiredKeys(required); len(keys) > 0 {
 		parts := make([]string, len(keys))
 		for i, k := range keys {
-			parts[i] = fmt.Sprintf("--from-literal=%s=...", k)
+			parts[i] = shellArg(fmt.Sprintf("--from-literal=%s=...", k))
 		}
-		fix = fmt.Sprintf("kubectl create secret generic %s -n %s %s", u.Secret, ns, strings.Join(parts, " "))
+		fix = fmt.Sprintf("kubectl create secret generic %s -n %s %s", shellArg(u.Secret), shellArg(ns), strings.Join(parts, " "))
+		if !lineSafe(keys...) {
+			fix = ""
+		}
 	}
-	f.Commands = &Commands{Confirm: confirm, Fix: []string{fix}}
+	f.Commands = &Commands{Confirm: confirm}
+	if fix != "" {
+		f.Commands.Fix = []string{fix}
+	}
 	p.report(f)
 }
 
@@ -337,7 +346,7 @@ func checkExistingSecret(p *pass, w *workload, u *usage, s *corev1.Secret, obs [
 			Reference: describeRefs(missingOptional),
 			Message:   fmt.Sprintf("Secret %s/%s has no %s %s (optional): the pods start without %s", ns, u.Secret, plural(len(keys), "key", "keys"), strings.Join(keys, ", "), plural(len(keys), "it", "them")),
 			Evidence:  specEvidence(w, missingOptional), Remediation: fmt.Sprintf("Add the %s to Secret %s/%s if the application needs %s", plural(len(keys), "key", "keys"), ns, u.Secret, plural(len(keys), "it", "them")),
-			Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data}' | jq 'keys'", u.Secret, ns)}},
+			Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data}' | jq 'keys'", shellArg(u.Secret), shellArg(ns))}},
 		})
 	}
 	if redact.KeysKnown(s) && len(s.Data) == 0 && len(s.StringData) == 0 && len(u.Refs) > 0 {
@@ -347,7 +356,7 @@ func checkExistingSecret(p *pass, w *workload, u *usage, s *corev1.Secret, obs [
 			Message:     fmt.Sprintf("Secret %s/%s has no data at all", ns, u.Secret),
 			Evidence:    append(specEvidence(w, u.Refs), fmt.Sprintf("Secret %s/%s (type %s) has no keys", ns, u.Secret, secretType(s))),
 			Remediation: fmt.Sprintf("Fill Secret %s/%s with the keys the application expects, or find what should have produced it", ns, u.Secret),
-			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data}' | jq 'keys'", u.Secret, ns)}},
+			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data}' | jq 'keys'", shellArg(u.Secret), shellArg(ns))}},
 		}
 		if pr := p.producerOf(ns, u.Secret); pr != nil {
 			f.Message += fmt.Sprintf("; it is made by %s, which %s", pr, pr.stateText())
@@ -369,8 +378,8 @@ func checkExistingSecret(p *pass, w *workload, u *usage, s *corev1.Secret, obs [
 			Evidence:    append(specEvidence(w, u.Refs), fmt.Sprintf("Secret %s/%s type %s has keys [%s]", ns, u.Secret, s.Type, strings.Join(secretKeys(s), ", "))),
 			Remediation: fmt.Sprintf("Add the keys its type requires (%s) to Secret %s/%s; a Secret's type cannot be changed in place, so to make it Opaque delete and recreate it", strings.Join(missing, ", "), ns, u.Secret),
 			Commands: &Commands{Confirm: []string{
-				fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.type}'", u.Secret, ns),
-				fmt.Sprintf("kubectl get secret %s -n %s -o json | jq '.data | keys'", u.Secret, ns),
+				fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.type}'", shellArg(u.Secret), shellArg(ns)),
+				fmt.Sprintf("kubectl get secret %s -n %s -o json | jq '.data | keys'", shellArg(u.Secret), shellArg(ns)),
 			}},
 		})
 	}
@@ -408,7 +417,7 @@ func checkExistingSecret(p *pass, w *workload, u *usage, s *corev1.Secret, obs [
 				Reference: describeRefs(u.Refs),
 				Message:   fmt.Sprintf("Secret %s/%s exists (created %s); the failures end at %s, so the problem has probably cleared", ns, u.Secret, timeOrUnknown(created), timeOrUnknown(last)),
 				Evidence:  obsEvidence(failures), Remediation: "Nothing to do if the pods stay healthy; pods still waiting can be restarted with kubectl rollout restart",
-				Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.metadata.creationTimestamp}'", u.Secret, ns)}},
+				Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.metadata.creationTimestamp}'", shellArg(u.Secret), shellArg(ns))}},
 			})
 		} else {
 			f := Finding{
@@ -416,7 +425,7 @@ func checkExistingSecret(p *pass, w *workload, u *usage, s *corev1.Secret, obs [
 				Reference: describeRefs(u.Refs),
 				Message:   fmt.Sprintf("the kubelet reported Secret %s/%s missing although the dump holds it (%s): the dump's parts may come from different times, or the Secret was deleted and recreated", ns, u.Secret, createdText(created)),
 				Evidence:  obsEvidence(failures), Remediation: "Check the Secret and the pod on the live cluster; restart the pod if the Secret exists",
-				Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s", u.Secret, ns)}},
+				Commands: &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s", shellArg(u.Secret), shellArg(ns))}},
 			}
 			if len(filterObs(failures, messages.SecretNotFound)) == 0 {
 				// The kubelet said a key was missing, not the Secret.
@@ -463,14 +472,17 @@ func (p *pass) reportMissingKeys(w *workload, u *usage, refs []SecretRef, keyObs
 	if len(keys) > 0 {
 		parts := make([]string, len(keys))
 		for i, k := range keys {
-			parts[i] = fmt.Sprintf(`{"op":"add","path":"/data/%s","value":"<base64 value>"}`, strings.ReplaceAll(k, "/", "~1"))
+			// A JSON pointer escapes ~ and / in a key; the JSON string, what else it holds.
+			pointer := "/data/" + strings.ReplaceAll(strings.ReplaceAll(k, "~", "~0"), "/", "~1")
+			parts[i] = fmt.Sprintf(`{"op":"add","path":%s,"value":"<base64 value>"}`, jsonString(pointer))
 		}
-		fix = append(fix, fmt.Sprintf("kubectl patch secret %s -n %s --type=json -p '[%s]'", u.Secret, ns, strings.Join(parts, ",")))
+		// The patch is one shell word: shellArg single-quotes it, whatever the keys hold.
+		fix = append(fix, fmt.Sprintf("kubectl patch secret %s -n %s --type=json -p %s", shellArg(u.Secret), shellArg(ns), shellArg("["+strings.Join(parts, ",")+"]")))
 	}
 	keyWord := plural(len(keys), "key", "keys")
 	evidence := append(append(specEvidence(w, refs), obsEvidence(keyObs)...), rolloutEvidence(w, u)...)
 	remediation := fmt.Sprintf("Add the missing %s to Secret %s/%s, or fix the key name in %s %s/%s", keyWord, ns, u.Secret, w.Kind, ns, w.Name)
-	confirm := []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data}' | jq 'keys'", u.Secret, ns)}
+	confirm := []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data}' | jq 'keys'", shellArg(u.Secret), shellArg(ns))}
 	// A Secret a controller makes is fixed at that controller: a key patched
 	// in by hand is overwritten at its next sync.
 	if pr := p.producerOf(ns, u.Secret); pr != nil {
@@ -519,7 +531,7 @@ func secretMountProblems(p *pass, w *workload, u *usage, obs []observation) bool
 			ID: NodeSecretForbidden, Namespace: ns, Object: w.ref(), Pods: podsOfObs(nodeObs), Secret: u.Secret,
 			Reference: describeRefs(u.Refs), Message: msg, Evidence: obsEvidence(nodeObs),
 			Remediation: "Usually clears by itself; if it persists, delete the pod so it is rescheduled, and check that the node's kubelet runs with its own system:node:<name> credentials",
-			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get pod -n %s -o wide | grep %s", ns, w.Name)}},
+			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get pod -n %s -o wide | grep %s", shellArg(ns), shellArg(w.Name))}},
 		})
 		reported = true
 	}
@@ -534,7 +546,7 @@ func secretMountProblems(p *pass, w *workload, u *usage, obs []observation) bool
 			Reference: describeRefs(u.Refs), Evidence: obsEvidence(mountObs),
 			Message:     fmt.Sprintf("Secret %s/%s could not be mounted: %s", ns, u.Secret, mountCause(mountObs)),
 			Remediation: "Check the kubelet and apiserver connectivity of the node; delete the pod to retry on a fresh kubelet cache",
-			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get events -n %s --field-selector reason=FailedMount", ns)}},
+			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get events -n %s --field-selector reason=FailedMount", shellArg(ns))}},
 		}
 		// A transient cache timeout on a pod that runs is a warning at most.
 		if !anyCurrent(mountObs) && podsRunSince(w, lastOf(mountObs)) {

@@ -52,15 +52,18 @@ func runServiceAccounts(p *pass) {
 			if !covered {
 				msg += fmt.Sprintf(" (from events: %s)", why)
 			}
-			p.report(Finding{
+			f := Finding{
 				ID: ServiceAccountNotFound, Namespace: w.Namespace, Object: w.ref(), Pods: w.podNames(),
 				Reference: "serviceAccountName " + sa, Message: msg, Evidence: evidence,
 				Remediation: fmt.Sprintf("Create ServiceAccount %s in namespace %s, or fix serviceAccountName in %s %s/%s", sa, w.Namespace, w.Kind, w.Namespace, w.Name),
-				Commands: &Commands{
-					Confirm: []string{fmt.Sprintf("kubectl get serviceaccount %s -n %s", sa, w.Namespace)},
-					Fix:     []string{fmt.Sprintf("kubectl create serviceaccount %s -n %s", sa, w.Namespace)},
-				},
-			})
+			}
+			if commandSafe(sa) {
+				f.Commands = &Commands{
+					Confirm: []string{fmt.Sprintf("kubectl get serviceaccount %s -n %s", shellArg(sa), shellArg(w.Namespace))},
+					Fix:     []string{fmt.Sprintf("kubectl create serviceaccount %s -n %s", shellArg(sa), shellArg(w.Namespace))},
+				}
+			}
+			p.report(f)
 		}
 
 		denied := filterObs(obs, messages.AdmissionDenied, messages.MountableSecretDenied, messages.ServiceAccountTokenMissing)
@@ -94,7 +97,7 @@ func runServiceAccounts(p *pass) {
 			Reference: "pod creation", Message: msg, Evidence: obsEvidence(denied),
 			Remediation: admissionRemedy(denied[0].Signal, w),
 			Commands: &Commands{Confirm: []string{
-				fmt.Sprintf("kubectl get events -n %s --field-selector reason=FailedCreate", w.Namespace),
+				fmt.Sprintf("kubectl get events -n %s --field-selector reason=FailedCreate", shellArg(w.Namespace)),
 				"kubectl get validatingwebhookconfigurations,validatingadmissionpolicies",
 			}},
 		})

@@ -12,6 +12,8 @@ type ObjectRef struct {
 
 // Commands are kubectl command lines with the names filled in: Confirm checks the
 // cause on the live cluster, Fix repairs it. Neither ever prints a Secret's value.
+// Names come from the dump, so each is shell-quoted when it needs to be, and a
+// command is left out when a name cannot be written on it safely.
 type Commands struct {
 	Confirm []string `json:"confirm,omitempty"`
 	Fix     []string `json:"fix,omitempty"`

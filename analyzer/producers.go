@@ -631,7 +631,7 @@ func (p *pass) reportProducer(w *workload, u *usage, pr *producer, obs []observa
 			f.ID = SecretCreatedAfterFailure
 			f.Message = fmt.Sprintf("%s became Ready at %s, after the last failure at %s: Secret %s/%s was probably created then", pr, timeOrUnknown(pr.Since), timeOrUnknown(lastOf(notFound)), ns, u.Secret)
 			f.Remediation = "Nothing to do if the pods stay healthy"
-			f.Commands = &Commands{Confirm: append([]string{fmt.Sprintf("kubectl get secret %s -n %s", u.Secret, ns)}, confirm...)}
+			f.Commands = &Commands{Confirm: append([]string{fmt.Sprintf("kubectl get secret %s -n %s", shellArg(u.Secret), shellArg(ns))}, confirm...)}
 			p.report(f)
 			return true
 		}
@@ -645,28 +645,43 @@ func (p *pass) reportProducer(w *workload, u *usage, pr *producer, obs []observa
 	return true
 }
 
-// producerConfirm gives the commands that show a producer's state.
+// producerConfirm gives the commands that show a producer's state; none when
+// its names cannot go on a command line.
 func producerConfirm(pr *producer) []string {
-	kind := strings.ToLower(pr.Kind)
-	out := []string{
-		fmt.Sprintf("kubectl get %s %s -n %s -o jsonpath='{.status.conditions}'", kind, pr.Name, pr.Namespace),
-		fmt.Sprintf("kubectl describe %s %s -n %s", kind, pr.Name, pr.Namespace),
+	if !commandSafe(pr.Name, pr.Namespace) {
+		return nil
 	}
-	if pr.Request != "" {
-		out = append(out, fmt.Sprintf("kubectl describe certificaterequest %s -n %s", pr.Request, pr.Namespace))
+	kind, name, ns := shellArg(strings.ToLower(pr.Kind)), shellArg(pr.Name), shellArg(pr.Namespace)
+	out := []string{
+		fmt.Sprintf("kubectl get %s %s -n %s -o jsonpath='{.status.conditions}'", kind, name, ns),
+		fmt.Sprintf("kubectl describe %s %s -n %s", kind, name, ns),
+	}
+	if pr.Request != "" && commandSafe(pr.Request) {
+		out = append(out, fmt.Sprintf("kubectl describe certificaterequest %s -n %s", shellArg(pr.Request), ns))
 	}
 	return out
 }
 
-// producerFix gives the command that makes a producer try again.
+// producerFix gives the command that makes a producer try again; none when
+// its names cannot go on a command line.
 func producerFix(pr *producer) []string {
+	if !commandSafe(pr.Name, pr.Namespace) {
+		return nil
+	}
+	name, ns := shellArg(pr.Name), shellArg(pr.Namespace)
 	switch pr.Kind {
 	case "ExternalSecret":
-		return []string{fmt.Sprintf("kubectl annotate externalsecret %s -n %s force-sync=$(date +%%s) --overwrite", pr.Name, pr.Namespace)}
+		// $(date +%s) is the command's own: a new value forces the sync.
+		return []string{fmt.Sprintf("kubectl annotate externalsecret %s -n %s force-sync=$(date +%%s) --overwrite", name, ns)}
 	case "Certificate":
-		return []string{fmt.Sprintf("cmctl renew %s -n %s", pr.Name, pr.Namespace)}
+		return []string{fmt.Sprintf("cmctl renew %s -n %s", name, ns)}
 	case "SealedSecret":
-		return []string{fmt.Sprintf("kubeseal --fetch-cert > cert.pem && kubeseal --cert cert.pem -o yaml < secret.yaml > sealed-%s.yaml && kubectl apply -f sealed-%s.yaml", pr.Name, pr.Name)}
+		// The name becomes a file name: a '/' would put the file elsewhere.
+		if strings.Contains(pr.Name, "/") {
+			return nil
+		}
+		file := shellArg("sealed-" + pr.Name + ".yaml")
+		return []string{fmt.Sprintf("kubeseal --fetch-cert > cert.pem && kubeseal --cert cert.pem -o yaml < secret.yaml > %s && kubectl apply -f %s", file, file)}
 	}
 	return nil
 }

@@ -236,7 +236,9 @@ func reportAmbiguousVolumeKeys(p *pass, w *workload, obs []observation) {
 		source := ""
 		for _, c := range candidates {
 			names = append(names, ns+"/"+c)
-			confirm = append(confirm, fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data}' | jq 'keys'", c, ns))
+			if commandSafe(c) {
+				confirm = append(confirm, fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.data}' | jq 'keys'", shellArg(c), shellArg(ns)))
+			}
 			if covered, why := p.covers("Secret", ns, c); !covered {
 				p.noteGap("Secret", why, w)
 				source = fmt.Sprintf(" (from events and status: %s)", why)

@@ -1,8 +1,12 @@
 package analyzer
 
 import (
+	"encoding/json"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/secretscan/secretscan/internal/text"
 )
@@ -67,6 +71,72 @@ func shellArg(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// lineSafe reports whether names from the dump hold no control character.
+// shellArg can quote anything else, but a line break ends a pasted command
+// early and a terminal acts on escape sequences before the shell sees them.
+func lineSafe(names ...string) bool {
+	for _, s := range names {
+		if !utf8.ValidString(s) {
+			return false // a stray byte may be a C1 control to the terminal
+		}
+		for _, r := range s {
+			if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// commandSafe reports whether names from the dump can stand as arguments of a
+// copied command once shellArg has quoted them: on one line, and not taken
+// for an option. Quoting does not stop kubectl from reading a name
+// "--server=https://elsewhere" as its own flag, and sending the user's
+// credentials there; no Kubernetes name begins with '-'.
+func commandSafe(names ...string) bool {
+	for _, n := range names {
+		if !lineSafe(n) || strings.HasPrefix(n, "-") {
+			return false
+		}
+	}
+	return true
+}
+
+// yamlScalar writes a name from the dump as a YAML scalar: as it is when it
+// is plainly a string, else double-quoted (Go's escapes are a subset of YAML's),
+// so that "a: b", "#x", "*alias", "true" or a line break cannot change the
+// document, nor end the heredoc it is sent in.
+func yamlScalar(s string) string {
+	plain := s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._-/", r))
+	}) < 0
+	// A plain scalar that looks like a number, a boolean or null, or starts
+	// with an indicator, would not read back as this string.
+	if plain && !strings.ContainsAny(s[:1], "-.0123456789") && !yamlKeyword[strings.ToLower(s)] {
+		return s
+	}
+	return strconv.Quote(s)
+}
+
+// yamlKeyword holds the plain scalars YAML 1.1 or 1.2 read as something other
+// than a string.
+var yamlKeyword = map[string]bool{
+	"true": true, "false": true, "yes": true, "no": true, "on": true, "off": true,
+	"y": true, "n": true, "null": true,
+}
+
+// jsonString writes s as a JSON string, for a patch's values; unlike
+// json.Marshal it leaves <, > and & alone.
+func jsonString(s string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		panic("analyzer: a string cannot fail to encode: " + err.Error())
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // templateVariable reports a name that is an unexpanded template placeholder.
