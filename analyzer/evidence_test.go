@@ -541,3 +541,27 @@ func TestMountTimeoutQuotedWithSecretNotFound(t *testing.T) {
 		t.Errorf("want the timeout quoted before the older not-found event:\n%s", strings.Join(notFound.Evidence, "\n"))
 	}
 }
+
+// TestDeploymentOfPodName: with nothing of a workload in the dump, a pod
+// name tells a Deployment's pod only when both generated suffixes are there.
+func TestDeploymentOfPodName(t *testing.T) {
+	tests := []struct {
+		pod, deployment, replicaSet string
+		ok                          bool
+	}{
+		{"web-7d9f8c6b5-m7bzt", "web", "web-7d9f8c6b5", true},
+		{"cart-6bf84457-hmlbl", "cart", "cart-6bf84457", true},
+		{"payments-api-5b7c9d6f48-x2k9q", "payments-api", "payments-api-5b7c9d6f48", true},
+		{"alertmanager-0", "", "", false},          // a StatefulSet's pod
+		{"node-exporter-x2k9q", "", "", false},     // a DaemonSet's: one suffix
+		{"web-7d9f8c6b5-abcde", "", "", false},     // vowels are never generated
+		{"my-release-config-m7bzt", "", "", false}, // "config" is no hash
+		{"web-7d9f-m7bzt", "", "", false},          // too short for a hash
+	}
+	for _, tt := range tests {
+		d, rs, ok := deploymentOfPodName(tt.pod)
+		if d != tt.deployment || rs != tt.replicaSet || ok != tt.ok {
+			t.Errorf("deploymentOfPodName(%q) = %q, %q, %v; want %q, %q, %v", tt.pod, d, rs, ok, tt.deployment, tt.replicaSet, tt.ok)
+		}
+	}
+}

@@ -272,7 +272,15 @@ func (s *workloadSet) ownerOfEvent(e *event) (*workload, string) {
 				return w, k.Name
 			}
 		}
-		return nil, ""
+		// Nothing of the workload is in the dump (kubectl get events alone):
+		// a Deployment's pod is still told by its two generated suffixes;
+		// any other pod stands for itself.
+		if deployment, rs, ok := deploymentOfPodName(k.Name); ok {
+			w := s.get("Deployment", k.Namespace, deployment)
+			s.addController(w, "ReplicaSet", k.Namespace, rs, "")
+			return w, k.Name
+		}
+		return s.get("Pod", k.Namespace, k.Name), k.Name
 	case "ReplicaSet", "Job":
 		if w, ok := s.controllerOwner[k]; ok {
 			return w, ""
@@ -336,6 +344,32 @@ func (s *workloadSet) cronJobOfJobNameInDump(namespace, job string, uid types.UI
 // podTemplateHash tells whether s can be a pod-template-hash: up to ten
 // characters of the alphabet rand.SafeEncodeString uses (no vowels, so no
 // words), or the decimal hashes of releases before 1.8.
+// deploymentOfPodName undoes "<deployment>-<pod-template-hash>-<5 random
+// characters>", the names a Deployment's pods get; the random suffix comes from
+// the apiserver's generateName alphabet, which has no vowels.
+func deploymentOfPodName(pod string) (deployment, replicaSet string, ok bool) {
+	i := strings.LastIndexByte(pod, '-')
+	if i <= 0 || len(pod)-i-1 != 5 || !generatedSuffix(pod[i+1:]) {
+		return "", "", false
+	}
+	rs := pod[:i]
+	j := strings.LastIndexByte(rs, '-')
+	if j <= 0 || len(rs)-j-1 < 8 || !podTemplateHash(rs[j+1:]) {
+		return "", "", false
+	}
+	return rs[:j], rs, true
+}
+
+// generatedSuffix reports text made of generateName's alphabet.
+func generatedSuffix(s string) bool {
+	for _, c := range s {
+		if !strings.ContainsRune("bcdfghjklmnpqrstvwxz2456789", c) {
+			return false
+		}
+	}
+	return true
+}
+
 func podTemplateHash(s string) bool {
 	if s == "" || len(s) > 10 {
 		return false

@@ -3,6 +3,7 @@ package analyzer
 import (
 	"context"
 	"fmt"
+	"sort"
 
 	appsv1 "k8s.io/api/apps/v1"
 	batchv1 "k8s.io/api/batch/v1"
@@ -72,6 +73,10 @@ type workloadStreams struct {
 	streams []*nsStream
 	last    string
 	started bool
+	// visited are the namespaces handed out; eventsOnly, those left that
+	// have events but no workload object (a dump of kubectl get events).
+	visited    map[string]bool
+	eventsOnly []string
 }
 
 func newWorkloadStreams(ctx context.Context, c Cluster, idx *index) *workloadStreams {
@@ -107,9 +112,16 @@ func (w *workloadStreams) next() (*index, bool) {
 			ns, found = n, true
 		}
 	}
-	if !found || w.ctx.Err() != nil {
+	if w.ctx.Err() != nil {
 		return nil, false
 	}
+	if !found {
+		return w.nextEventsOnly()
+	}
+	if w.visited == nil {
+		w.visited = map[string]bool{}
+	}
+	w.visited[ns] = true
 	if w.started && ns <= w.last {
 		// The server listed out of namespace order: this namespace's objects
 		// arrive in two parts, and its workloads are judged from each part.
@@ -128,5 +140,26 @@ func (w *workloadStreams) next() (*index, bool) {
 		}
 	}
 	nsIdx.namespace = ns
+	return nsIdx, true
+}
+
+// nextEventsOnly hands out, once the workload streams are done, each namespace
+// that has events but no pod or controller in the dump: its events alone
+// speak for its workloads.
+func (w *workloadStreams) nextEventsOnly() (*index, bool) {
+	if w.eventsOnly == nil {
+		w.eventsOnly = []string{}
+		for ns := range w.idx.events.byNamespace {
+			if !w.visited[ns] {
+				w.eventsOnly = append(w.eventsOnly, ns)
+			}
+		}
+		sort.Strings(w.eventsOnly)
+	}
+	if len(w.eventsOnly) == 0 {
+		return nil, false
+	}
+	nsIdx := w.idx.forNamespace()
+	nsIdx.namespace, w.eventsOnly = w.eventsOnly[0], w.eventsOnly[1:]
 	return nsIdx, true
 }
