@@ -150,7 +150,8 @@ func findingKeys(fs []jsonFinding) []string {
 // fixtures/secret-not-found is not one: it holds no ServiceAccount, so a
 // cluster serving it lacks namespace shop's "default" ServiceAccount, and the
 // live cluster rightly reports service-account-not-found where the dump
-// (which does not hold ServiceAccounts) can only report a coverage gap.
+// (which does not hold ServiceAccounts) can only report a coverage gap. Nor is
+// fixtures/events-only: events of objects that no cluster serving it holds.
 func roundTripFixtures(t *testing.T) []string {
 	t.Helper()
 	matches, err := filepath.Glob(filepath.Join("..", "..", "fixtures", "*-kubectl", "dump.yaml"))
