@@ -73,12 +73,17 @@ func Analyze(ctx context.Context, c Cluster) (*Result, error) {
 			}
 		}()
 	}
+	seen := map[string]bool{} // namespaces with workloads or events; read once results close
 	go func() {
 		streams := newWorkloadStreams(ctx, c, idx)
 		for {
 			nsIdx, ok := streams.next()
 			if !ok {
 				break
+			}
+			seen[nsIdx.namespace] = true
+			if !c.judges(nsIdx.namespace) {
+				continue
 			}
 			units <- nsIdx
 		}
@@ -98,7 +103,14 @@ func Analyze(ctx context.Context, c Cluster) (*Result, error) {
 	p.reportCoverageGaps()
 	findings = append(findings, consolidate(p.findings)...)
 	SortFindings(findings)
-	return &Result{Findings: findings, Warnings: append(idx.failures.warnings, sh.warnings...)}, nil
+	warnings := append(idx.failures.warnings, sh.warnings...)
+	for _, ns := range c.Namespaces {
+		if !seen[ns] {
+			// kubectl's "No resources found in ns namespace.": most often a typo.
+			warnings = append(warnings, fmt.Sprintf("namespace %s: no pod, workload or event of it was found, so nothing in it was judged", ns))
+		}
+	}
+	return &Result{Findings: findings, Warnings: warnings}, nil
 }
 
 // shared is what the namespaces' passes build once and read together: the

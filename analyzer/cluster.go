@@ -16,6 +16,22 @@ type Cluster struct {
 	Coverage Coverage
 	// Logs serves container logs where the source has them; nil when it has none.
 	Logs PodLogs
+	// Namespaces are those whose workloads are judged (kubectl's -n); empty,
+	// every namespace. Cluster-wide objects (RBAC, producers) are read whole.
+	Namespaces []string
+}
+
+// judges reports whether the workloads of namespace are to be judged.
+func (c Cluster) judges(namespace string) bool {
+	if len(c.Namespaces) == 0 {
+		return true
+	}
+	for _, ns := range c.Namespaces {
+		if ns == namespace {
+			return true
+		}
+	}
+	return false
 }
 
 // Coverage tells whether the source collected a kind, so that a Secret absent

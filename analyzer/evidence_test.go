@@ -1,9 +1,12 @@
 package analyzer
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"testing"
+
+	"k8s.io/client-go/kubernetes/fake"
 )
 
 // webPods renders ReplicaSet web-7d9f8c6b5 of Deployment shop/web and one pod
@@ -563,5 +566,58 @@ func TestDeploymentOfPodName(t *testing.T) {
 		if d != tt.deployment || rs != tt.replicaSet || ok != tt.ok {
 			t.Errorf("deploymentOfPodName(%q) = %q, %q, %v; want %q, %q, %v", tt.pod, d, rs, ok, tt.deployment, tt.replicaSet, tt.ok)
 		}
+	}
+}
+
+// TestEventsOnlyAndNamespaceSelection: namespaces that hold events and no
+// workload object are judged from the events; -n judges the namespaces asked
+// for only, and names one the dump has nothing of.
+func TestEventsOnlyAndNamespaceSelection(t *testing.T) {
+	const docs = `apiVersion: v1
+kind: Event
+metadata: {name: web-7d9f8c6b5-m7bzt.1, namespace: shop}
+involvedObject: {kind: Pod, name: web-7d9f8c6b5-m7bzt, namespace: shop}
+reason: FailedMount
+type: Warning
+message: 'MountVolume.SetUp failed for volume "db" : secret "db-credentials" not found'
+---
+apiVersion: v1
+kind: Event
+metadata: {name: alertmanager-0.1, namespace: monitoring}
+involvedObject: {kind: Pod, name: alertmanager-0, namespace: monitoring}
+reason: FailedMount
+type: Warning
+message: 'MountVolume.SetUp failed for volume "hook" : secret "slack-webhook" not found'
+`
+	cov := coverageStub{"Secret": "this kubectl get output holds no Secrets", "Pod": "this kubectl get output holds no Pods"}
+	tests := []struct {
+		name       string
+		namespaces []string
+		want       []string
+		warning    string
+	}{
+		{"every namespace", nil, []string{
+			"secret-not-found error monitoring/Pod/alertmanager-0 slack-webhook",
+			"secret-not-found error shop/Deployment/web db-credentials",
+			"coverage-gap info /Secret/ ",
+		}, ""},
+		{"one namespace", []string{"shop"}, []string{
+			"secret-not-found error shop/Deployment/web db-credentials",
+			"coverage-gap info /Secret/ ",
+		}, ""},
+		{"a namespace the dump has nothing of", []string{"shpo"}, nil, "namespace shpo: no pod, workload or event of it was found, so nothing in it was judged"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			client := fake.NewSimpleClientset(objects(t, docs)...)
+			res, err := Analyze(context.Background(), Cluster{Client: client, Coverage: cov, Namespaces: tt.namespaces})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameLines(t, brief(res.Findings), tt.want)
+			if tt.warning != "" && !strings.Contains(strings.Join(res.Warnings, "\n"), tt.warning) {
+				t.Errorf("warnings %q lack %q", res.Warnings, tt.warning)
+			}
+		})
 	}
 }

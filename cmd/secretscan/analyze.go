@@ -228,7 +228,7 @@ func runAnalyze(c *cli.Context) error {
 		}
 		return usagef("%v", err)
 	}
-	result, err := analyzer.Analyze(c.Context, analyzer.Cluster{Client: dump.Client, Dynamic: dump.Dynamic, Coverage: dump.Coverage, Logs: dump.Logs})
+	result, err := analyzer.Analyze(c.Context, analyzer.Cluster{Client: dump.Client, Dynamic: dump.Dynamic, Coverage: dump.Coverage, Logs: dump.Logs, Namespaces: opts.filter.Namespaces})
 	if err != nil {
 		return usagef("%v", err)
 	}

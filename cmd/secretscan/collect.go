@@ -236,7 +236,7 @@ func runLiveAnalysis(c *cli.Context, opts analyzeOptions) error {
 		return err
 	}
 	logs := collect.PodLogs{Ctx: c.Context, Client: conn.Client, TailLines: collect.DefaultLogTailLines}
-	result, err := analyzer.Analyze(c.Context, analyzer.Cluster{Client: conn.Client, Dynamic: conn.Dynamic, Logs: logs})
+	result, err := analyzer.Analyze(c.Context, analyzer.Cluster{Client: conn.Client, Dynamic: conn.Dynamic, Logs: logs, Namespaces: opts.filter.Namespaces})
 	if err != nil {
 		return fmt.Errorf("analyzing %s: %w", conn.Host, err)
 	}
