@@ -621,3 +621,24 @@ message: 'MountVolume.SetUp failed for volume "hook" : secret "slack-webhook" no
 		})
 	}
 }
+
+// TestForbiddenExcerpt: of an application's log line, only the apiserver's
+// refusal is quoted; the application's own fields stay out.
+func TestForbiddenExcerpt(t *testing.T) {
+	tests := []struct{ line, want string }{
+		{`E1120 10:01:02.123456 1 reflector.go:147] secrets "db" is forbidden: User "system:serviceaccount:shop:orders" cannot get resource "secrets" in API group "" in the namespace "shop"`,
+			`...secrets "db" is forbidden: User "system:serviceaccount:shop:orders" cannot get resource "secrets" in API group "" in the namespace "shop"`},
+		{`{"level":"error","auth":"Bearer eyJhbGciOi","error":"secrets \"db\" is forbidden: User \"system:serviceaccount:shop:orders\" cannot get resource \"secrets\" in API group \"\" in the namespace \"shop\"","ts":1}`,
+			`...secrets \"db\" is forbidden: User \"system:serviceaccount:shop:orders\" cannot get resource \"secrets\" in API group \"\" in the namespace \"shop\"...`},
+		{`password=hunter2 failed: secrets is forbidden: User "system:serviceaccount:shop:orders" cannot list resource "secrets" in API group "" at the cluster scope`,
+			`...secrets is forbidden: User "system:serviceaccount:shop:orders" cannot list resource "secrets" in API group "" at the cluster scope`},
+	}
+	for _, tt := range tests {
+		if got := forbiddenExcerpt(tt.line); got != tt.want {
+			t.Errorf("forbiddenExcerpt(%q)\n = %q\nwant %q", tt.line, got, tt.want)
+		}
+		if strings.Contains(forbiddenExcerpt(tt.line), "hunter2") || strings.Contains(forbiddenExcerpt(tt.line), "eyJ") {
+			t.Errorf("the excerpt of %q keeps the application's fields", tt.line)
+		}
+	}
+}

@@ -184,11 +184,58 @@ func observeLogs(p *pass, w *workload, pod *corev1.Pod, container string) []obse
 					continue
 				}
 				seen[key] = true
-				out = append(out, observation{Signal: sig, Secret: sig.Secret, Evidence: fmt.Sprintf("Pod %s container %s %s: %s", pod.Name, container, label, clip(oneLine(line), 400)), Count: 1, Pod: pod.Name, Log: true})
+				out = append(out, observation{Signal: sig, Secret: sig.Secret, Evidence: fmt.Sprintf("Pod %s container %s %s: %s", pod.Name, container, label, forbiddenExcerpt(line)), Count: 1, Pod: pod.Name, Log: true})
 			}
 		}
 	}
 	return out
+}
+
+// forbiddenExcerpt quotes, of an application's log line, the apiserver's
+// refusal only: 'secrets "x" is forbidden: User "u" cannot get resource
+// "secrets" ... in the namespace "ns"'. The rest of the line is the
+// application's own (its fields, a request dump, perhaps a token it printed)
+// and stays out of the report.
+func forbiddenExcerpt(line string) string {
+	start := strings.Index(line, "User ")
+	if i := strings.Index(line, " is forbidden: "); i >= 0 && (start < 0 || i < start) {
+		if r := strings.LastIndex(line[:i], "secrets"); r >= 0 && i-r < 300 {
+			start = r
+		}
+	}
+	if start < 0 {
+		return clip(oneLine(line), 400)
+	}
+	rest := line[start:]
+	end := len(rest)
+	if i := strings.Index(rest, " in the namespace "); i >= 0 {
+		j := i + len(" in the namespace ")
+		j += quoteLen(rest[j:])
+		j += len(rest[j:]) - len(strings.TrimLeft(rest[j:], "abcdefghijklmnopqrstuvwxyz0123456789-."))
+		end = j + quoteLen(rest[j:])
+	} else if i := strings.Index(rest, " at the cluster scope"); i >= 0 {
+		end = i + len(" at the cluster scope")
+	}
+	excerpt := clip(oneLine(rest[:end]), 400)
+	if start > 0 {
+		excerpt = "..." + excerpt
+	}
+	if end < len(rest) {
+		excerpt += "..."
+	}
+	return excerpt
+}
+
+// quoteLen is the length of the quote s starts with: ", ' or \" (a message
+// inside a JSON log line), else 0.
+func quoteLen(s string) int {
+	switch {
+	case strings.HasPrefix(s, `\"`):
+		return 2
+	case strings.HasPrefix(s, `"`), strings.HasPrefix(s, "'"):
+		return 1
+	}
+	return 0
 }
 
 func clip(s string, n int) string {
