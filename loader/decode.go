@@ -322,9 +322,21 @@ func decodeDocument(d document, opts decodeOptions) (decoded, error) {
 	if err := needName(u, u.GetKind()); err != nil {
 		return decoded{}, err
 	}
+	if u.GetAPIVersion() == "" || u.GetKind() == "" {
+		// The scheme knows no such kind, so no version can be guessed, and an
+		// object of no version cannot be served.
+		return decoded{}, fmt.Errorf("%s has no apiVersion, and the kind is not a built-in one", shortText(orText(u.GetKind(), "an object without kind")))
+	}
 	stripUnstructured(u)
 	gv, _ := schema.ParseGroupVersion(u.GetAPIVersion())
 	return decoded{obj: u, gvk: gv.WithKind(u.GetKind()), kind: u.GetKind(), joinedBreaks: joined}, nil
+}
+
+func orText(s, otherwise string) string {
+	if s == "" {
+		return otherwise
+	}
+	return s
 }
 
 // yamlToJSON converts a YAML document once its aliases are known to expand

@@ -159,6 +159,14 @@ type jsonSplitter struct {
 	breakInString bool
 	// objects counts the JSON objects of the document being read.
 	objects int
+	// indent is the indentation of the byte skipSpace stopped at when it
+	// starts a line (spaces only), else -1.
+	indent int
+	// itemIndent is, while the items of an indented List are read, the
+	// indentation of their opening braces (0: unknown). json.MarshalIndent
+	// puts nothing else there, so such a line inside an item means the item
+	// lost its closing brace and the next one starts (see atItemBoundary).
+	itemIndent int
 }
 
 // streamLayout is how the stream's values are printed, found from the first
@@ -175,6 +183,10 @@ const (
 // errBoundary means a new top-level value (or a log block) starts inside the
 // value being read: that value is cut off, and reading goes on from there.
 var errBoundary = errors.New("a new top-level value starts inside this one")
+
+// errItemBoundary means the next item of an indented List starts inside the
+// item being read: that item is cut off, and the List goes on from there.
+var errItemBoundary = errors.New("the next item starts inside this one")
 
 func splitJSON(r *bufio.Reader, ev streamEvents, limits splitLimits) error {
 	s := &jsonSplitter{r: r, events: ev, limits: limits, line: 1}
@@ -211,6 +223,7 @@ func (s *jsonSplitter) run() error {
 
 // skipSpace consumes whitespace and returns the next byte without consuming it.
 func (s *jsonSplitter) skipSpace() (byte, error) {
+	s.indent = -1
 	for {
 		b, err := s.r.ReadByte()
 		if err != nil {
@@ -219,7 +232,13 @@ func (s *jsonSplitter) skipSpace() (byte, error) {
 		switch b {
 		case '\n':
 			s.line++
-		case ' ', '\t', '\r', 0xEF, 0xBB, 0xBF: // BOM bytes included
+			s.indent = 0
+		case ' ':
+			if s.indent >= 0 {
+				s.indent++
+			}
+		case '\t', '\r', 0xEF, 0xBB, 0xBF: // BOM bytes included
+			s.indent = -1
 		default:
 			return b, s.r.UnreadByte()
 		}
@@ -280,6 +299,9 @@ func (s *jsonSplitter) logBody(namespace, pod, container string, start int) erro
 // valueScanner tracks JSON strings and nesting over bytes fed to it.
 type valueScanner struct {
 	depth int
+	// itemIndent, when positive, stops the scan after a line break followed
+	// by that many spaces and '{' (see jsonSplitter.itemIndent).
+	itemIndent int
 	// maxDepth, if positive, is the deepest nesting allowed; tooDeep is set
 	// when it is passed.
 	maxDepth int
@@ -362,7 +384,7 @@ func (s *jsonSplitter) topValue() error {
 	s.noteLayout()
 	s.objects = 1
 	if first == '[' {
-		err := s.items(startLine, "", "", s.events.document)
+		err := s.items(startLine, "", "", 0, s.events.document)
 		if err == errBoundary {
 			return nil
 		}
@@ -411,6 +433,7 @@ func (s *jsonSplitter) topValue() error {
 			}
 			return s.damaged(startLine)
 		}
+		keyIndent := s.indent
 		key, err := s.readString()
 		if err == nil {
 			c, err = s.skipSpace()
@@ -435,7 +458,9 @@ func (s *jsonSplitter) topValue() error {
 			s.r.ReadByte()
 			sawItems = true
 			listKind, listAPI := kind, apiVersion
-			err := s.items(startLine, listKind, listAPI, func(d document) {
+			// json.MarshalIndent indents each level alike: a List's items
+			// twice as deep as its keys.
+			err := s.items(startLine, listKind, listAPI, 2*max(keyIndent, 0), func(d document) {
 				if d.Kind == "" && listKind == "" && pendingBytes+len(d.Raw) <= maxPendingBytes {
 					pending = append(pending, d)
 					pendingBytes += len(d.Raw)
@@ -506,11 +531,38 @@ func itemKind(listKind string) string {
 }
 
 // items reads the elements of an array whose '[' was consumed.
-func (s *jsonSplitter) items(listLine int, listKind, listAPI string, emit func(document)) error {
+// indent is where the items' opening braces are expected, 0 if unknown: then
+// the first item's tells.
+func (s *jsonSplitter) items(listLine int, listKind, listAPI string, indent int, emit func(document)) error {
+	defer func(saved int) { s.itemIndent = saved }(s.itemIndent)
+	s.itemIndent = 0
+	if s.layout == layoutIndented {
+		s.itemIndent = indent
+	}
 	for i := 0; ; {
 		c, err := s.skipSpace()
 		if err != nil {
 			return s.truncated(listLine, err)
+		}
+		if i == 0 && c == '{' && s.layout == layoutIndented {
+			// The first item tells where items start, whatever the keys said.
+			s.itemIndent = max(s.indent, 0)
+		}
+		if s.itemIndent > 0 && c != '{' && c != ']' && c != ',' && c != '}' && c != 'n' {
+			// Not an object where an item should start (its opening brace was
+			// lost): skip to the next item, which keeps the List readable.
+			line := s.line
+			if err := s.skipToItem(); err != nil && err != errBoundary && err != io.EOF {
+				return err
+			} else if err != nil {
+				s.events.skipped(line, fmt.Sprintf("line %d: text where item %d of %s should start; lines %d-%d were skipped", line, i+1, orList(listKind), line, s.line-1))
+				s.events.lost(itemKind(listKind))
+				return err
+			}
+			s.events.skipped(line, fmt.Sprintf("line %d: text where item %d of %s should start; lines %d-%d were skipped", line, i+1, orList(listKind), line, s.line-1))
+			s.events.lost(itemKind(listKind))
+			i++
+			continue
 		}
 		switch c {
 		case ']':
@@ -538,6 +590,11 @@ func (s *jsonSplitter) items(listLine int, listKind, listAPI string, emit func(d
 			s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s is cut off: a new top-level object starts at line %d; lines %d-%d were skipped", line, i+1, orList(listKind), s.line, line, s.line-1))
 			s.events.lost(itemKind(listKind))
 			return errBoundary
+		case err == errItemBoundary:
+			s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s has no end: the next item starts at line %d; lines %d-%d were skipped", line, i+1, orList(listKind), s.line, line, s.line-1))
+			s.events.lost(itemKind(listKind))
+			i++
+			continue
 		case err != nil && len(val) > 0:
 			s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s is cut off at the end of the input; skipped", line, i+1, orList(listKind)))
 			s.events.lost(itemKind(listKind))
@@ -581,6 +638,9 @@ func (s *jsonSplitter) readString() (string, error) {
 func (s *jsonSplitter) readValue(c byte, base int) ([]byte, error) {
 	var out []byte
 	sc := valueScanner{maxDepth: s.limits.maxDepth - base, maxObjects: -1}
+	if base == 0 && c == '{' {
+		sc.itemIndent = s.itemIndent
+	}
 	if s.limits.maxObjects > 0 {
 		sc.maxObjects = max(s.limits.maxObjects-s.objects, 0)
 	}
@@ -638,6 +698,9 @@ func (s *jsonSplitter) readValue(c byte, base int) ([]byte, error) {
 		}
 		if newline && s.atBoundary() {
 			return out, errBoundary
+		}
+		if newline && sc.itemIndent > 0 && !sc.inString && s.atItemBoundary() {
+			return out, errItemBoundary
 		}
 		if !tooLarge && int64(len(out)) > s.limits.maxDocument {
 			// Consume the rest of this value without keeping it.
@@ -704,12 +767,64 @@ func (sc *valueScanner) feed(buf []byte) (int, bool) {
 				return i + 1, true
 			}
 		case '\n':
-			if mayStartValue(buf, i) {
+			if mayStartValue(buf, i) || sc.mayStartItem(buf, i) {
 				return i + 1, false
 			}
 		}
 	}
 	return len(buf), false
+}
+
+// mayStartItem tells whether the line after the break at buf[i] may start
+// the next item of an indented List (or is not buffered far enough to tell).
+func (sc *valueScanner) mayStartItem(buf []byte, i int) bool {
+	if sc.itemIndent <= 0 {
+		return false
+	}
+	j := i + 1 + sc.itemIndent
+	if j >= len(buf) {
+		return true
+	}
+	return buf[j] == '{' && isSpaces(buf[i+1:j])
+}
+
+func isSpaces(b []byte) bool {
+	for _, c := range b {
+		if c != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+// atItemBoundary reports whether the line about to be read starts the next
+// item of the indented List being read: its indentation and then '{'.
+func (s *jsonSplitter) atItemBoundary() bool {
+	b, _ := s.r.Peek(s.itemIndent + 1)
+	return len(b) == s.itemIndent+1 && b[s.itemIndent] == '{' && isSpaces(b[:s.itemIndent])
+}
+
+// skipToItem skips lines up to the next line that starts an item of the
+// indented List being read, or ends the List (a ']' indented less), or starts
+// a new top-level value (errBoundary).
+func (s *jsonSplitter) skipToItem() error {
+	for {
+		if _, err := s.r.ReadSlice('\n'); err != nil && err != bufio.ErrBufferFull {
+			return err
+		} else if err == nil {
+			s.line++
+		}
+		if s.atBoundary() {
+			return errBoundary
+		}
+		if s.atItemBoundary() {
+			return nil
+		}
+		b, _ := s.r.Peek(s.itemIndent + 1)
+		if t := bytes.TrimLeft(b, " "); len(t) > 0 && t[0] == ']' && len(b)-len(t) < s.itemIndent {
+			return nil
+		}
+	}
 }
 
 // stringStop marks the bytes that end a run of plain string content: a quote,

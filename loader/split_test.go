@@ -88,6 +88,14 @@ func TestJSONResync(t *testing.T) {
 		{"one value per line", `{"kind":"Pod","apiVersion":"v1","metadata":{"name":"a"` + "\n" + `{"kind":"Pod","apiVersion":"v1","metadata":{"name":"b"}}` + "\n", []string{"Pod@2"},
 			[]string{"line 1: the object that starts here is cut off: a new top-level object starts at line 2; lines 1-1 were skipped"}, 0},
 		{"intact stream", pods + events, []string{"Pod@5", "Pod@11", "Pod@17", "Event@29"}, nil, 0},
+		// One damaged item of an indented List costs that item only: the
+		// next item starts at the items' indentation.
+		{"an item's closing brace lost", dropLine(pods, "        },\n", 1) + events, []string{"Pod@10", "Pod@16", "Event@28"},
+			[]string{"line 5: item 1 of PodList has no end: the next item starts at line 10; lines 5-9 were skipped"}, 0},
+		{"an item's opening brace lost", dropLine(pods, "        {\n", 2) + events, []string{"Pod@5", "Pod@16", "Event@28"},
+			[]string{"line 11: text where item 2 of PodList should start; lines 11-15 were skipped"}, 0},
+		{"the first item's opening brace lost", dropLine(pods, "        {\n", 1) + events, []string{"Pod@10", "Pod@16", "Event@28"},
+			[]string{"line 5: text where item 1 of PodList should start; lines 5-9 were skipped"}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -97,6 +105,19 @@ func TestJSONResync(t *testing.T) {
 			}
 		})
 	}
+}
+
+// dropLine removes the nth (1-based) line of s equal to line.
+func dropLine(s, line string, n int) string {
+	lines := strings.SplitAfter(s, "\n")
+	for i, l := range lines {
+		if l == line {
+			if n--; n == 0 {
+				return strings.Join(append(lines[:i:i], lines[i+1:]...), "")
+			}
+		}
+	}
+	panic("no such line")
 }
 
 // TestJSONListKindAfterItems: items with no kind wait for the List's kind,
