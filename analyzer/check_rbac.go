@@ -235,7 +235,7 @@ type CanIAnswer struct {
 
 // CanI answers "can user do verb on resource/name in namespace" from the RBAC
 // objects the cluster serves, as `kubectl auth can-i` would on the live cluster.
-func CanI(ctx context.Context, c Cluster, user string, req rbac.Request) (CanIAnswer, error) {
+func CanI(ctx context.Context, c Cluster, subject rbac.Subject, req rbac.Request) (CanIAnswer, error) {
 	idx, err := buildIndex(ctx, c)
 	if err != nil {
 		return CanIAnswer{}, err
@@ -248,7 +248,7 @@ func CanI(ctx context.Context, c Cluster, user string, req rbac.Request) (CanIAn
 	if pol.Empty() {
 		return CanIAnswer{Why: "the dump holds no Roles, ClusterRoles or bindings"}, nil
 	}
-	return CanIAnswer{Known: true, Decision: pol.Authorize(rbac.ParseUser(user), req)}, nil
+	return CanIAnswer{Known: true, Decision: pol.Authorize(subject, req)}, nil
 }
 
 // clusterGrantYAML is the minimal ClusterRole and ClusterRoleBinding for a

@@ -685,6 +685,27 @@ func TestParseUser(t *testing.T) {
 	}
 }
 
+// TestImpersonate: --as-group replaces the groups the user name implies and
+// keeps system:authenticated, as the apiserver's impersonation filter does.
+func TestImpersonate(t *testing.T) {
+	tests := []struct {
+		user   string
+		groups []string
+		want   Subject
+	}{
+		{"alice", nil, Subject{User: "alice", Groups: l("system:authenticated")}},
+		{"alice", l("devs"), Subject{User: "alice", Groups: l("devs", "system:authenticated")}},
+		{"system:serviceaccount:shop:web", l("devs"), Subject{User: "system:serviceaccount:shop:web", Groups: l("devs", "system:authenticated")}},
+		{"alice", l("system:unauthenticated"), Subject{User: "alice", Groups: l("system:unauthenticated")}},
+		{"system:anonymous", l("devs"), Subject{User: "system:anonymous", Groups: l("devs")}},
+	}
+	for _, tc := range tests {
+		if got := Impersonate(tc.user, tc.groups); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("Impersonate(%q, %q) = %+v, want %+v", tc.user, tc.groups, got, tc.want)
+		}
+	}
+}
+
 func TestEmpty(t *testing.T) {
 	if !NewPolicy(nil, nil, nil, nil).Empty() {
 		t.Error("policy of nothing is not Empty")

@@ -57,6 +57,27 @@ func ParseUser(user string) Subject {
 	}
 }
 
+// Impersonate is the identity kubectl's --as user --as-group g... asks about:
+// with groups given, those groups (and system:authenticated, unless the user
+// is anonymous or a group says authenticated or unauthenticated) replace the
+// ones ParseUser would add, as the apiserver's impersonation filter does.
+func Impersonate(user string, groups []string) Subject {
+	if len(groups) == 0 {
+		return ParseUser(user)
+	}
+	s := Subject{User: user, Groups: append([]string(nil), groups...)}
+	if user == anonymousUser {
+		return s
+	}
+	for _, g := range groups {
+		if g == authenticatedGroup || g == unauthenticatedGroup {
+			return s
+		}
+	}
+	s.Groups = append(s.Groups, authenticatedGroup)
+	return s
+}
+
 // String names the subject the way a person would: "ServiceAccount shop/web"
 // for a ServiceAccount, otherwise "User alice".
 func (s Subject) String() string {

@@ -30,6 +30,7 @@ Examples (they run on the demo dump):
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "namespace", Aliases: []string{"n"}, Value: "default", Usage: "namespace of the request"},
 			&cli.StringFlag{Name: "as", Usage: "user to ask for, e.g. system:serviceaccount:shop:web (required: a dump has no current user)"},
+			&cli.StringSliceFlag{Name: "as-group", Usage: "group to ask for (repeatable); replaces the groups the user name implies, as kubectl --as-group does"},
 			&cli.StringFlag{Name: "subresource", Usage: "subresource of the request, e.g. log"},
 			&cli.BoolFlag{Name: "all-namespaces", Aliases: []string{"A"}, Usage: "ask about all namespaces (cluster-wide grants only)"},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing; only the exit status answers"},
@@ -82,7 +83,8 @@ func runCanI(c *cli.Context) error {
 		return usagef("%v", err)
 	}
 	req := rbac.Request{Verb: verb, APIGroup: group, Resource: resource, Subresource: c.String("subresource"), Namespace: namespace, Name: name}
-	answer, err := analyzer.CanI(c.Context, analyzer.Cluster{Client: dump.Client, Coverage: dump.Coverage}, user, req)
+	subject := rbac.Impersonate(user, c.StringSlice("as-group"))
+	answer, err := analyzer.CanI(c.Context, analyzer.Cluster{Client: dump.Client, Coverage: dump.Coverage}, subject, req)
 	if err != nil {
 		return usagef("%v", err)
 	}
@@ -110,7 +112,7 @@ func runCanI(c *cli.Context) error {
 	}
 	fmt.Fprintln(out, "no")
 	if len(d.NearMisses) == 0 {
-		fmt.Fprintf(out, "  no Role or ClusterRole bound to %s allows %s on %s\n", rbac.ParseUser(user), verb, target)
+		fmt.Fprintf(out, "  no Role or ClusterRole bound to %s allows %s on %s\n", subject, verb, target)
 	}
 	for i, nm := range d.NearMisses {
 		if i == 5 {

@@ -102,3 +102,25 @@ func TestStdinAndDeterminism(t *testing.T) {
 		}
 	}
 }
+
+// TestCanIAsGroup: --as-group asks as kubectl auth can-i --as-group does.
+func TestCanIAsGroup(t *testing.T) {
+	dump := filepath.Join("..", "..", "fixtures", "rbac-secret-forbidden-group-binding-kubectl", "dump.yaml")
+	tests := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--as", "alice"}, 1, "no\n"},
+		{[]string{"--as", "alice", "--as-group", "system:serviceaccounts:shop"}, 0, "yes\n  granted by RoleBinding shop/serviceaccounts-read-secrets"},
+		{[]string{"--as", "system:serviceaccount:shop:x"}, 0, "yes\n"},
+		{[]string{"--as", "system:serviceaccount:shop:x", "--as-group", "devs"}, 1, "no\n"},
+	}
+	for _, tt := range tests {
+		args := append(append([]string{"can-i", "get", "secrets", "-n", "shop"}, tt.args...), dump)
+		code, stdout, stderr := runCLI(t, "", args...)
+		if code != tt.code || !strings.HasPrefix(stdout, tt.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit %d, %q", tt.args, code, stdout, stderr, tt.code, tt.want)
+		}
+	}
+}
