@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/secretscan/secretscan/internal/text"
 )
 
 // CollectionState says whether a source collected a kind.
@@ -344,16 +346,8 @@ func joinLimited(items []string, n int) string {
 
 // pluralKind names a kind in the plural, as the coverage reasons do.
 func pluralKind(kind string) string {
-	switch {
-	case kind == "":
+	if kind == "" {
 		return "objects"
-	case strings.HasSuffix(kind, "s"), strings.HasSuffix(kind, "x"), strings.HasSuffix(kind, "ch"):
-		if kind == "Endpoints" {
-			return kind
-		}
-		return kind + "es"
-	case strings.HasSuffix(kind, "y") && !strings.HasSuffix(kind, "ay") && !strings.HasSuffix(kind, "ey"):
-		return kind[:len(kind)-1] + "ies"
 	}
-	return kind + "s"
+	return text.PluralKind(kind)
 }

@@ -78,18 +78,6 @@ func TestCompactGaps(t *testing.T) {
 	}
 }
 
-func TestPluralKind(t *testing.T) {
-	tests := []struct{ kind, want string }{
-		{"Secret", "Secrets"}, {"NetworkPolicy", "NetworkPolicies"}, {"Ingress", "Ingresses"},
-		{"Endpoints", "Endpoints"}, {"Gateway", "Gateways"}, {"", ""},
-	}
-	for _, tc := range tests {
-		if got := pluralKind(tc.kind); got != tc.want {
-			t.Errorf("pluralKind(%q) = %q, want %q", tc.kind, got, tc.want)
-		}
-	}
-}
-
 // TestNewKeepsGapOrderAndFillsNils: gaps keep the loader's order (most
 // important kind first), and nil slices become [] and {} in the JSON, not null.
 func TestNewKeepsGapOrderAndFillsNils(t *testing.T) {

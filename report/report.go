@@ -14,6 +14,7 @@ import (
 
 	"github.com/secretscan/secretscan/analyzer"
 	"github.com/secretscan/secretscan/docs"
+	"github.com/secretscan/secretscan/internal/text"
 )
 
 // SchemaVersion names the JSON contract (../shared/FINDINGS.md).
@@ -179,19 +180,7 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // pluralKind names several objects of a kind: Secrets, NetworkPolicies, Ingresses.
-func pluralKind(kind string) string {
-	switch {
-	case kind == "":
-		return kind
-	case strings.HasSuffix(kind, "ss"), strings.HasSuffix(kind, "sh"), strings.HasSuffix(kind, "ch"), strings.HasSuffix(kind, "x"):
-		return kind + "es"
-	case strings.HasSuffix(kind, "s"):
-		return kind // already plural, e.g. Endpoints
-	case strings.HasSuffix(kind, "y") && len(kind) > 1 && !strings.ContainsRune("aeiouAEIOU", rune(kind[len(kind)-2])):
-		return kind[:len(kind)-1] + "ies"
-	}
-	return kind + "s"
-}
+func pluralKind(kind string) string { return text.PluralKind(kind) }
 
 func pluralWord(n int, one, many string) string {
 	if n == 1 {

@@ -44,3 +44,24 @@ func ClipWords(s string, n int) string {
 	}
 	return strings.TrimRight(s[:cut], " ,;:") + "..."
 }
+
+// PluralKind is the plural of an object kind for prose: "Secrets",
+// "NetworkPolicies", "Ingresses", "ComponentStatuses"; "Endpoints" is its own
+// plural. A kind qualified by its group ("Node.longhorn.io", as troubleshoot
+// names custom resources) keeps the group after the plural: "Nodes.longhorn.io".
+func PluralKind(kind string) string {
+	name, group, grouped := strings.Cut(kind, ".")
+	switch {
+	case name == "" || name == "Endpoints":
+	case strings.HasSuffix(name, "s"), strings.HasSuffix(name, "sh"), strings.HasSuffix(name, "ch"), strings.HasSuffix(name, "x"):
+		name += "es"
+	case len(name) > 1 && strings.HasSuffix(name, "y") && !strings.ContainsRune("aeiouAEIOU", rune(name[len(name)-2])):
+		name = name[:len(name)-1] + "ies"
+	default:
+		name += "s"
+	}
+	if grouped {
+		return name + "." + group
+	}
+	return name
+}

@@ -32,3 +32,17 @@ func TestClipWords(t *testing.T) {
 		}
 	}
 }
+
+func TestPluralKind(t *testing.T) {
+	tests := []struct{ kind, want string }{
+		{"Secret", "Secrets"}, {"NetworkPolicy", "NetworkPolicies"}, {"Ingress", "Ingresses"},
+		{"Endpoints", "Endpoints"}, {"Gateway", "Gateways"}, {"", ""}, {"ComponentStatus", "ComponentStatuses"},
+		{"Node.longhorn.io", "Nodes.longhorn.io"}, {"SecretProviderClass", "SecretProviderClasses"},
+		{"Policy.kyverno.io", "Policies.kyverno.io"}, {"Mesh", "Meshes"},
+	}
+	for _, tc := range tests {
+		if got := PluralKind(tc.kind); got != tc.want {
+			t.Errorf("PluralKind(%q) = %q, want %q", tc.kind, got, tc.want)
+		}
+	}
+}
