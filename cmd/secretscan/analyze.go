@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -216,16 +215,14 @@ func runAnalyze(c *cli.Context) error {
 	}
 	stderr := c.App.ErrWriter
 	progress := newProgress(stderr, opts.quiet, opts.dumpPath)
-	budget := newMemoryBudget()
+	budget := startMemoryBudget()
+	defer budget.finish()
 	dump, err := loader.Load(c.Context, opts.dumpPath, loader.Options{Limits: opts.limits, Stdin: stdin, Progress: func(read int64) {
-		budget.read(read)
+		budget.setRead(read)
 		progress.update(read)
 	}})
 	progress.done()
 	if err != nil {
-		if errors.Is(err, loader.ErrNothingRead) {
-			return usagef("%v", err)
-		}
 		return usagef("%v", err)
 	}
 	result, err := analyzer.Analyze(c.Context, analyzer.Cluster{Client: dump.Client, Dynamic: dump.Dynamic, Coverage: dump.Coverage, Logs: dump.Logs, Namespaces: opts.filter.Namespaces})

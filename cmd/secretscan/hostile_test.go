@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -513,8 +514,9 @@ func runMeasured(t testing.TB, stdin []byte, args ...string) measured {
 	close(stop)
 	wg.Wait()
 	sample()
-	// The memory budget of analyze raises the runtime's soft limit; put it back.
-	debug.SetMemoryLimit(-1)
+	// The memory budget of analyze raises the runtime's soft limit; put it back
+	// (a negative limit only reads it).
+	debug.SetMemoryLimit(math.MaxInt64)
 	return measured{code: code, stdout: stdout.String(), stderr: stderr.String(), elapsed: elapsed, peak: peak}
 }
 
