@@ -17,6 +17,8 @@ import (
 var tableHeader = []string{"SEVERITY", "NAMESPACE", "WORKLOAD", "SECRET", "ID", "MESSAGE"}
 
 const (
+	// maxWarningsShown is how many warnings the table lists rather than counts.
+	maxWarningsShown = 3
 	// columnGap separates columns, as kubectl's printers do.
 	columnGap = "   "
 	// minMessageWidth is the narrowest MESSAGE column worth wrapping into (a
@@ -61,7 +63,9 @@ func summaryLines(r *Report, listWarnings bool) []string {
 		lines = append(lines, g.Lead+": "+oneLine(g.Text()))
 	}
 	if n := warningTotal(r.Warnings); n > 0 {
-		if listWarnings {
+		// A few warnings are shown where they are read (a mistyped -n says
+		// so); many are only counted, and wide lists them.
+		if listWarnings || n <= maxWarningsShown {
 			lines = append(lines, fmt.Sprintf("%d %s while reading:", n, pluralWord(n, "warning", "warnings")))
 			for _, warning := range r.Warnings {
 				lines = append(lines, "  "+oneLine(warning))
