@@ -560,6 +560,7 @@ func TestDeploymentOfPodName(t *testing.T) {
 		{"web-7d9f8c6b5-abcde", "", "", false},     // vowels are never generated
 		{"my-release-config-m7bzt", "", "", false}, // "config" is no hash
 		{"web-7d9f-m7bzt", "", "", false},          // too short for a hash
+		{"backup-28912345-x7kqz", "", "", false},   // a CronJob's Job: minutes, not a hash
 	}
 	for _, tt := range tests {
 		d, rs, ok := deploymentOfPodName(tt.pod)

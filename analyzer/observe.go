@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -320,12 +321,19 @@ func (s *workloadSet) ownerOfEvent(e *event) (*workload, string) {
 			}
 		}
 		// Nothing of the workload is in the dump (kubectl get events alone):
-		// a Deployment's pod is still told by its two generated suffixes;
-		// any other pod stands for itself.
+		// a Deployment's or a CronJob's pod is still told by its two
+		// generated suffixes; any other pod stands for itself.
 		if deployment, rs, ok := deploymentOfPodName(k.Name); ok {
 			w := s.get("Deployment", k.Namespace, deployment)
 			s.addController(w, "ReplicaSet", k.Namespace, rs, "")
 			return w, k.Name
+		}
+		if i := strings.LastIndexByte(k.Name, '-'); i > 0 && len(k.Name)-i-1 == 5 && generatedSuffix(k.Name[i+1:]) {
+			if cron, ok := cronJobOfJobName(k.Name[:i]); ok {
+				w := s.get("CronJob", k.Namespace, cron)
+				s.addController(w, "Job", k.Namespace, k.Name[:i], "")
+				return w, k.Name
+			}
 		}
 		return s.get("Pod", k.Namespace, k.Name), k.Name
 	case "ReplicaSet", "Job":
@@ -401,7 +409,9 @@ func deploymentOfPodName(pod string) (deployment, replicaSet string, ok bool) {
 	}
 	rs := pod[:i]
 	j := strings.LastIndexByte(rs, '-')
-	if j <= 0 || len(rs)-j-1 < 8 || !podTemplateHash(rs[j+1:]) {
+	// Since 1.8 the hash is written in generateName's alphabet too; an
+	// all-digit one is more likely a CronJob's scheduled minute.
+	if hash := rs[j+1:]; j <= 0 || len(hash) < 8 || !generatedSuffix(hash) || strings.IndexFunc(hash, unicode.IsLetter) < 0 {
 		return "", "", false
 	}
 	return rs[:j], rs, true
