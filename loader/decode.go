@@ -180,6 +180,16 @@ type decoded struct {
 	// badValues names the keys of a Secret whose values were not base64
 	// strings: kept, with their size unknown; the warning says so.
 	badValues []string
+	// listing is, for a Secret that was an item of a List, which List: the
+	// namespaces one listing returned tell what was asked for (see
+	// presenceCoverage).
+	listing listing
+}
+
+// listing names one List of the input: its file and first line.
+type listing struct {
+	file string
+	line int
 }
 
 // secretSource says how a source treated Secret values before we read them.

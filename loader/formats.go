@@ -443,9 +443,9 @@ func isClusterInfoKind(kind string) bool {
 // holds any object (or a typed List) of it. Two kinds are judged per namespace:
 // every namespace has a "default" ServiceAccount, so ServiceAccounts count as
 // collected where any is present; Secrets count as collected where any is
-// present, and everywhere when they come from several namespaces (a listing
-// with -A), so that Secrets listed for one namespace only are not taken as
-// proof that another namespace lacks some.
+// present, and everywhere only when one List holds Secrets of several
+// namespaces (a listing with -A): Secrets listed namespace by namespace, or
+// written one by one, are no proof that another namespace lacks some.
 func (l *loadState) presenceCoverage(c *Coverage, format Format) {
 	what := "this kubectl get output holds"
 	if format == FormatManifests {
@@ -470,9 +470,20 @@ func (l *loadState) presenceCoverage(c *Coverage, format Format) {
 		}
 	}
 	perNS := map[string]map[string]bool{"ServiceAccount": {}, "Secret": {}}
+	secretListings := map[listing]map[string]bool{}
+	allNamespaces := false
 	for _, st := range l.store.objects() {
 		if m, ok := perNS[st.d.kind]; ok {
 			m[st.key.Namespace] = true
+		}
+		if st.d.kind == "Secret" && st.d.listing.line > 0 {
+			nss := secretListings[st.d.listing]
+			if nss == nil {
+				nss = map[string]bool{}
+				secretListings[st.d.listing] = nss
+			}
+			nss[st.key.Namespace] = true
+			allNamespaces = allNamespaces || len(nss) > 1
 		}
 		if st.key.Namespace != "" {
 			c.addScope(st.key.Namespace)
@@ -481,8 +492,13 @@ func (l *loadState) presenceCoverage(c *Coverage, format Format) {
 	if counts["ServiceAccount"] > 0 {
 		c.setPerNamespace("ServiceAccount", perNS["ServiceAccount"], NotCollected, fmt.Sprintf("%s no ServiceAccounts for this namespace", what))
 	}
-	if counts["Secret"] > 0 && len(perNS["Secret"]) == 1 && !listKinds["SecretList"] {
-		c.setPerNamespace("Secret", perNS["Secret"], NotCollected, fmt.Sprintf("%s Secrets of namespace %s only", what, sortedKeys(perNS["Secret"])[0]))
+	if counts["Secret"] > 0 && !allNamespaces {
+		names := sortedKeys(perNS["Secret"])
+		why := fmt.Sprintf("%s Secrets of namespace %s only", what, names[0])
+		if len(names) > 1 {
+			why = fmt.Sprintf("%s Secrets of namespaces %s only, none listed across namespaces", what, joinLimited(names, 8))
+		}
+		c.setPerNamespace("Secret", perNS["Secret"], NotCollected, why)
 	}
 }
 

@@ -564,7 +564,9 @@ func TestPresenceCoverage(t *testing.T) {
 	}{
 		{"Secrets of one namespace cover it", doc("Secret", "shop", "a") + doc("Pod", "web", "p"), "Secret", "shop", "b", true, ""},
 		{"Secrets of one namespace say nothing of another", doc("Secret", "shop", "a") + doc("Pod", "web", "p"), "Secret", "web", "b", false, "Secrets of namespace shop only"},
-		{"Secrets of several namespaces: a listing with -A", doc("Secret", "shop", "a") + doc("Secret", "kube-system", "k"), "Secret", "web", "b", true, ""},
+		{"one List of Secrets of several namespaces: a listing with -A", "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Secret\n  metadata: {name: a, namespace: shop}\n- apiVersion: v1\n  kind: Secret\n  metadata: {name: k, namespace: kube-system}\n---\n", "Secret", "web", "b", true, ""},
+		{"Secrets of several namespaces, one by one, say nothing of a third", doc("Secret", "shop", "a") + doc("Secret", "kube-system", "k"), "Secret", "web", "b", false, "Secrets of namespaces kube-system, shop only"},
+		{"Lists of one namespace each say nothing of a third", "apiVersion: v1\nkind: SecretList\nitems:\n- metadata: {name: a, namespace: shop}\n---\napiVersion: v1\nkind: SecretList\nitems:\n- metadata: {name: k, namespace: kube-system}\n---\n", "Secret", "web", "b", false, "Secrets of namespaces kube-system, shop only"},
 		{"no Secret at all", doc("Pod", "shop", "p"), "Secret", "shop", "b", false, "holds no Secrets"},
 		{"ServiceAccounts where any is present", doc("ServiceAccount", "shop", "default"), "ServiceAccount", "shop", "api", true, ""},
 		{"no ServiceAccount of that namespace", doc("ServiceAccount", "shop", "default"), "ServiceAccount", "web", "default", false, "no ServiceAccounts for this namespace"},

@@ -345,6 +345,9 @@ func (l *loadState) collect(r result) {
 	if n := r.d.joinedBreaks; n > 0 {
 		l.docWarnFor(r.job.tentative, r.job.seq, fmt.Sprintf("%s: %s: %d %s inside JSON strings removed (the text was hard-wrapped, as when a dump is pasted from a terminal); the object was read", name, position(r.job.doc), n, plural(n, "line break", "line breaks")))
 	}
+	if r.d.kind == "Secret" && r.job.doc.ListLine > 0 {
+		r.d.listing = listing{r.job.file, r.job.doc.ListLine}
+	}
 	if r.job.tentative {
 		l.tentative.add(r.d, r.job.seq)
 		return

@@ -20,6 +20,9 @@ type document struct {
 	Kind, APIVersion string
 	// ListKind is the enclosing List's kind ("" for a top-level object).
 	ListKind string
+	// ListLine is the line where the enclosing List starts (0 for a
+	// top-level object): which objects one listing returned.
+	ListLine int
 	Line     int // line where the document starts
 	Index    int // position in the enclosing List, -1 for a top-level document
 	// BrokenString: a raw line break sits inside one of its strings (a
@@ -611,7 +614,7 @@ func (s *jsonSplitter) items(listLine int, listKind, listAPI string, indent int,
 		if kind == "" {
 			kind, api = itemKind(listKind), listAPI
 		}
-		emit(document{Raw: val, Kind: kind, APIVersion: api, ListKind: listKind, Line: line, Index: i, BrokenString: s.breakInString})
+		emit(document{Raw: val, Kind: kind, APIVersion: api, ListKind: listKind, ListLine: listLine, Line: line, Index: i, BrokenString: s.breakInString})
 		i++
 	}
 }
@@ -1207,7 +1210,7 @@ func (s *yamlSplitter) flushItem() {
 		return
 	}
 	kind, api := yamlTypeMeta(raw)
-	d := document{Raw: raw, YAML: true, Kind: kind, APIVersion: api, Line: s.itemLine, Index: s.itemIndex}
+	d := document{Raw: raw, YAML: true, Kind: kind, APIVersion: api, ListLine: s.docLine, Line: s.itemLine, Index: s.itemIndex}
 	s.itemIndex++
 	if (kind == "" || api == "") && s.pendingBytes+len(raw) <= maxPendingBytes {
 		// A typed List prints its kind after its items (keys are sorted): wait for it.
