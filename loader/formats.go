@@ -362,6 +362,9 @@ func (l *loadState) coverage(format Format) *Coverage {
 	default:
 		l.presenceCoverage(c, format)
 	}
+	if format == FormatClusterInfoDump || isLayoutFormat(format) {
+		l.extra.cover(c)
+	}
 	for _, o := range l.lost {
 		c.markLost(o)
 	}
@@ -588,4 +591,74 @@ func (e *layoutEvidence) coverageKinds(f Format) map[string]bool {
 		kinds[k] = true
 	}
 	return kinds
+}
+
+// extraObjects is what the files that matched no layout held: which kinds in
+// which namespaces, and the namespaces of each List of Secrets. In a layout
+// format, only the files holding a kind the checks read (relevant) count: the
+// collector's other files (API discovery, versions) are not the cluster's.
+type extraObjects struct {
+	fileOf         map[int64]string // document seq -> file
+	relevant       map[string]bool
+	kinds          map[string]map[string]bool
+	secretListings map[listing]map[string]bool
+}
+
+func (e *extraObjects) note(file string, seq int64, d decoded) {
+	if e.fileOf == nil {
+		e.fileOf, e.relevant, e.kinds, e.secretListings = map[int64]string{}, map[string]bool{}, map[string]map[string]bool{}, map[listing]map[string]bool{}
+	}
+	e.fileOf[seq] = file
+	if !isReportedKind(d.kind) {
+		return
+	}
+	e.relevant[file] = true
+	if e.kinds[d.kind] == nil {
+		e.kinds[d.kind] = map[string]bool{}
+	}
+	e.kinds[d.kind][d.namespace] = true
+	if d.kind == "Secret" && d.listing.line > 0 {
+		if e.secretListings[d.listing] == nil {
+			e.secretListings[d.listing] = map[string]bool{}
+		}
+		e.secretListings[d.listing][d.namespace] = true
+	}
+}
+
+// cover adds to a layout's coverage what files outside it held, by the rule
+// of kubectl get output: a kind counts as collected in the namespaces where
+// those files hold some of it, and Secrets everywhere when one List holds
+// Secrets of several namespaces (kubectl get secrets -A).
+func (e *extraObjects) cover(c *Coverage) {
+	for _, kind := range reportedKinds {
+		for ns := range e.kinds[kind] {
+			if s, _ := c.State(kind, ns); s != Collected {
+				c.setNamespace(kind, ns, Collected, "")
+			}
+		}
+	}
+	for _, nss := range e.secretListings {
+		if len(nss) > 1 {
+			k := c.kind("Secret")
+			k.state, k.why, k.perNamespace, k.namespaces = Collected, "", false, map[string]namespaceCoverage{}
+			break
+		}
+	}
+}
+
+func displayNames(names []string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = displayName(n)
+	}
+	return out
+}
+
+func isReportedKind(kind string) bool {
+	for _, k := range reportedKinds {
+		if k == kind {
+			return true
+		}
+	}
+	return false
 }

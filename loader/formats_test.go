@@ -720,3 +720,57 @@ func TestManifestsFolderWithNamespacesFile(t *testing.T) {
 		t.Errorf("got %v as %s", d.Source.Objects, d.Source.Format)
 	}
 }
+
+// TestExtraKubectlOutputBesideALayout: kubectl get output added beside a
+// bundle or a cluster-info dump is read, named in a warning when the layout
+// is a collector's, and covers what it holds; the collector's own files that
+// hold no objects the checks read stay out.
+func TestExtraKubectlOutputBesideALayout(t *testing.T) {
+	secretsAllNamespaces := `{"apiVersion":"v1","kind":"List","items":[
+ {"apiVersion":"v1","kind":"Secret","metadata":{"name":"a","namespace":"shop"},"data":{"k":"dg=="}},
+ {"apiVersion":"v1","kind":"Secret","metadata":{"name":"b","namespace":"payments"},"data":{"k":"dg=="}}]}`
+	secretsOfShop := `{"apiVersion":"v1","kind":"List","items":[
+ {"apiVersion":"v1","kind":"Secret","metadata":{"name":"a","namespace":"shop"},"data":{"k":"dg=="}}]}`
+	root := "support-bundle/"
+	bundle := []member{
+		{name: root + "version.yaml", body: "apiVersion: troubleshoot.sh/v1beta2\nkind: SupportBundle\nspec:\n  versionNumber: v0.133.0\n"},
+		{name: root + "cluster-resources/pods/shop.json", body: `{"kind":"PodList","apiVersion":"v1","items":[{"metadata":{"name":"p","namespace":"shop"}}]}`},
+		{name: root + "discovery/apps.json", body: `{"apiVersion":"apidiscovery.k8s.io/v2","kind":"APIGroupDiscovery","metadata":{"name":"apps"}}`},
+	}
+	clusterInfo := []member{
+		{name: "dump/nodes.json", body: nodeListJSON},
+		{name: "dump/shop/pods.json", body: `{"kind":"PodList","apiVersion":"v1","items":[{"metadata":{"name":"p","namespace":"shop"}}]}`},
+		{name: "dump/shop/events.json", body: `{"kind":"EventList","apiVersion":"v1","items":[]}`},
+	}
+	tests := []struct {
+		name      string
+		members   []member
+		secrets   int
+		coveredNS map[string]bool // namespace -> Secrets covered there
+		warning   string
+	}{
+		{"troubleshoot bundle + kubectl get secrets -A", append(append([]member{}, bundle...), member{name: "kubectl-get-secrets.json", body: secretsAllNamespaces}),
+			2, map[string]bool{"shop": true, "payments": true, "web": true}, "1 file outside the troubleshoot-bundle layout was read as kubectl get output: kubectl-get-secrets.json"},
+		{"troubleshoot bundle + kubectl get secrets -n shop", append(append([]member{}, bundle...), member{name: "secrets-shop.json", body: secretsOfShop}),
+			1, map[string]bool{"shop": true, "payments": false}, "secrets-shop.json"},
+		{"cluster-info folder + kubectl get secrets -A", append(append([]member{}, clusterInfo...), member{name: "dump/secrets.json", body: secretsAllNamespaces}),
+			2, map[string]bool{"shop": true, "web": true}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := load(t, writeTarGz(t, tt.members))
+			if got := d.Source.Objects["Secret"]; got != tt.secrets {
+				t.Errorf("Secrets read: %d, want %d (objects %v)", got, tt.secrets, d.Source.Objects)
+			}
+			if d.Source.Objects["APIGroupDiscovery"] != 0 {
+				t.Errorf("the collector's discovery file was read as objects: %v", d.Source.Objects)
+			}
+			for ns, want := range tt.coveredNS {
+				assertCovers(t, d.Coverage, "Secret", ns, "x", want, "")
+			}
+			if tt.warning != "" && !strings.Contains(strings.Join(d.Warnings, "\n"), tt.warning) {
+				t.Errorf("warnings %q lack %q", d.Warnings, tt.warning)
+			}
+		})
+	}
+}

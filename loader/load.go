@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -155,7 +156,9 @@ type loadState struct {
 	store, tentative            *objectStore
 	// lost and tentativeLost are the objects that could not be read (see lostObject).
 	lost, tentativeLost []lostObject
-	logs                *PodLogs
+	// extra is what the files outside any layout held (see extraCoverage).
+	extra extraObjects
+	logs  *PodLogs
 	// listKinds are the typed List kinds seen, even empty ones: a SecretList with
 	// no items proves the namespace has no Secrets.
 	listKinds map[string]bool
@@ -349,6 +352,7 @@ func (l *loadState) collect(r result) {
 		r.d.listing = listing{r.job.file, r.job.doc.ListLine}
 	}
 	if r.job.tentative {
+		l.extra.note(r.job.file, r.job.seq, r.d)
 		l.tentative.add(r.d, r.job.seq)
 		return
 	}
@@ -444,6 +448,24 @@ func (wl *warningList) sorted() []string {
 	}
 	if n := wl.docs.dropped + wl.files.dropped; n > 0 {
 		out = append(out, fmt.Sprintf("%d more %s not shown", n, plural(n, "warning", "warnings")))
+	}
+	return out
+}
+
+// about returns the warnings about the given files (those that begin with
+// the file's name).
+func (wl warningList) about(files map[string]bool) warningList {
+	var out warningList
+	for _, h := range []warningHeap{wl.docs, wl.files} {
+		for _, w := range h.heap {
+			name, _, _ := strings.Cut(w.text, ": ")
+			for f := range files {
+				if displayName(f) == name {
+					out.add(w)
+					break
+				}
+			}
+		}
 	}
 	return out
 }
@@ -702,12 +724,25 @@ func looksLikeYAMLObjects(r *bufio.Reader) bool {
 // holding no objects are named in warnings.
 func (l *loadState) settle(format Format) {
 	layout := isLayoutFormat(format)
-	if !layout {
-		for _, st := range l.tentative.objects() {
+	// Files that matched no layout are read all the same (kubectl get output
+	// added beside a bundle is the commonest); in a layout format they are
+	// named, as they are not the collector's.
+	for _, st := range l.tentative.objects() {
+		if !layout || l.extra.relevant[l.extra.fileOf[st.seq]] {
 			l.store.add(st.d, st.seq)
 		}
+	}
+	if !layout {
 		l.warnings.merge(l.tentativeWarnings)
 		l.lost = append(l.lost, l.tentativeLost...)
+	} else {
+		// The collector's own files that hold no objects (version.yaml,
+		// cluster_version.json) are not damage; the warnings about files
+		// that held objects are kept.
+		l.warnings.merge(l.tentativeWarnings.about(l.extra.relevant))
+	}
+	if files := sortedKeys(l.extra.relevant); layout && len(files) > 0 {
+		l.warn(fmt.Sprintf("%d %s outside the %s layout %s read as kubectl get output: %s", len(files), plural(len(files), "file", "files"), format, plural(len(files), "was", "were"), joinLimited(displayNames(files), 5)))
 	}
 	l.tentative, l.tentativeWarnings, l.tentativeLost = nil, warningList{}, nil
 	if format == FormatTroubleshootBundle {
