@@ -326,6 +326,10 @@ func (l *loadState) detectFormat(container Container) Format {
 	l.mu.Lock()
 	stream := l.logBlocks > 0 || (l.listKinds["NodeList"] && l.listKinds["EventList"] && l.listKinds["PodList"])
 	l.mu.Unlock()
+	// One that stopped early still has its NodeList and Lists in its order.
+	if group, inOrder := l.clusterInfoLastGroup(); inOrder && len(group) >= 2 {
+		stream = true
+	}
 	if stream {
 		return FormatClusterInfoDump
 	}
@@ -411,11 +415,19 @@ func (l *loadState) clusterInfoCoverage(c *Coverage) {
 		c.addScope(ns)
 	}
 	names := sortedKeys(scope)
+	stoppedIn, notReached := "", map[string]bool{}
+	if _, ok := l.layout.clusterInfoDump(); !ok {
+		stoppedIn, notReached = l.clusterInfoStop()
+	}
 	for _, kind := range clusterInfoKinds {
 		if covered[kind] == nil {
 			// A dump that stopped early (cluster-info dump stops at the first
 			// error) lacks the Lists it did not reach.
-			c.set(kind, NotCollected, fmt.Sprintf("this cluster-info dump holds no %s, as it stopped before listing them", pluralKind(kind)))
+			why := fmt.Sprintf("this cluster-info dump holds no %s, as it stopped before listing them", pluralKind(kind))
+			if notReached[kind] {
+				why = fmt.Sprintf("this cluster-info dump stopped in namespace %s before listing its %s", stoppedIn, pluralKind(kind))
+			}
+			c.set(kind, NotCollected, why)
 			continue
 		}
 		why := fmt.Sprintf("kubectl cluster-info dump covered only namespaces %s", joinLimited(names, 8))
@@ -423,6 +435,13 @@ func (l *loadState) clusterInfoCoverage(c *Coverage) {
 			why = fmt.Sprintf("kubectl cluster-info dump covered only namespace %s", names[0])
 		}
 		c.setPerNamespace(kind, covered[kind], NotCollected, why)
+		if notReached[kind] {
+			why := fmt.Sprintf("this cluster-info dump stopped in namespace %s before listing its %s", stoppedIn, pluralKind(kind))
+			c.setNamespace(kind, stoppedIn, NotCollected, why)
+			if len(names) == 1 {
+				c.set(kind, NotCollected, why)
+			}
+		}
 		for ns := range l.layout.textTables[kind] {
 			c.setNamespace(kind, ns, NotCollected, "cluster-info dump printed them as a text table, which cannot be read back")
 		}
@@ -661,4 +680,64 @@ func isReportedKind(kind string) bool {
 		}
 	}
 	return false
+}
+
+// listSeen is one typed List of the input, where it starts and its kind.
+type listSeen struct {
+	at   listing
+	kind string
+}
+
+// clusterInfoNamespaceOrder is the order in which kubectl cluster-info dump
+// lists each namespace's kinds (clusterinfo_dump.go); it stops at the first
+// error, with nothing said.
+var clusterInfoNamespaceOrder = []string{"EventList", "ReplicationControllerList", "ServiceList", "DaemonSetList", "DeploymentList", "ReplicaSetList", "PodList"}
+
+// clusterInfoStop finds, in a cluster-info dump read from one stream, the
+// namespace where the stream stopped and the kinds it never listed there: the
+// last namespace's Lists that did not come. Nothing when the Lists are not
+// in cluster-info's order or the namespace cannot be told.
+func (l *loadState) clusterInfoStop() (string, map[string]bool) {
+	group, ok := l.clusterInfoLastGroup()
+	if !ok || len(group) == 0 || len(group) == len(clusterInfoNamespaceOrder) {
+		return "", nil
+	}
+	namespaces := map[string]bool{}
+	for _, tl := range group {
+		for ns := range l.listNamespaces[tl.at] {
+			namespaces[ns] = true
+		}
+	}
+	if len(namespaces) != 1 {
+		return "", nil
+	}
+	notReached := map[string]bool{}
+	for _, kind := range clusterInfoNamespaceOrder[len(group):] {
+		notReached[itemKind(kind)] = true
+	}
+	return sortedKeys(namespaces)[0], notReached
+}
+
+// clusterInfoLastGroup walks the input's typed Lists as cluster-info dump
+// prints them, a NodeList and then each namespace's Lists in order, and
+// returns the last namespace's; false when the Lists are not in that order.
+func (l *loadState) clusterInfoLastGroup() ([]listSeen, bool) {
+	l.mu.Lock()
+	lists := l.lists
+	l.mu.Unlock()
+	if len(lists) == 0 || lists[0].kind != "NodeList" {
+		return nil, false
+	}
+	var group []listSeen
+	for _, tl := range lists[1:] {
+		switch {
+		case tl.kind == clusterInfoNamespaceOrder[0] && (len(group) == 0 || len(group) == len(clusterInfoNamespaceOrder)):
+			group = []listSeen{tl}
+		case len(group) > 0 && len(group) < len(clusterInfoNamespaceOrder) && tl.kind == clusterInfoNamespaceOrder[len(group)]:
+			group = append(group, tl)
+		default:
+			return nil, false
+		}
+	}
+	return group, true
 }

@@ -774,3 +774,35 @@ func TestExtraKubectlOutputBesideALayout(t *testing.T) {
 		})
 	}
 }
+
+// TestClusterInfoStreamThatStopped: cluster-info dump prints each namespace's
+// Lists in a fixed order and stops at the first error; Lists it never reached
+// are not collected there.
+func TestClusterInfoStreamThatStopped(t *testing.T) {
+	list := func(kind, item string) string {
+		return indent(map[string]any{"kind": kind, "apiVersion": "v1", "metadata": map[string]any{}, "items": []any{map[string]any{"metadata": map[string]any{"name": item, "namespace": "shop"}}}})
+	}
+	empty := func(kind string) string {
+		return indent(map[string]any{"kind": kind, "apiVersion": "v1", "metadata": map[string]any{}, "items": []any{}})
+	}
+	head := nodeListJSON + "\n" + list("EventList", "e") + empty("ReplicationControllerList") + list("ServiceList", "s") + empty("DaemonSetList") + list("DeploymentList", "d")
+	tests := []struct {
+		name   string
+		stream string
+		pods   bool
+		why    string
+	}{
+		{"stopped after the ReplicaSets", head + list("ReplicaSetList", "r"), false, "stopped in namespace shop before listing its Pods"},
+		{"stopped after the Deployments", head, false, "stopped in namespace shop before listing its Pods"},
+		{"complete", head + list("ReplicaSetList", "r") + list("PodList", "p"), true, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := load(t, writeFile(t, "dump.json", tt.stream))
+			if d.Source.Format != FormatClusterInfoDump {
+				t.Fatalf("read as %s", d.Source.Format)
+			}
+			assertCovers(t, d.Coverage, "Pod", "shop", "p", tt.pods, tt.why)
+		})
+	}
+}

@@ -162,6 +162,11 @@ type loadState struct {
 	// listKinds are the typed List kinds seen, even empty ones: a SecretList with
 	// no items proves the namespace has no Secrets.
 	listKinds map[string]bool
+	// lists are the typed Lists in input order, and listNamespaces the
+	// namespaces of each one's items: a cluster-info dump on stdout prints
+	// its Lists in a fixed order, which tells where a stream stopped.
+	lists          []listSeen
+	listNamespaces map[listing]map[string]bool
 	// logBlocks counts cluster-info dump log blocks read from a stream.
 	logBlocks int
 	// layout gathers the evidence of each dump format, from member paths.
@@ -225,6 +230,7 @@ func newLoadState(ctx context.Context, opts Options) *loadState {
 		tentative:           newObjectStore(),
 		logs:                newPodLogs(),
 		listKinds:           map[string]bool{},
+		listNamespaces:      map[listing]map[string]bool{},
 		layout:              newLayoutEvidence(),
 		members:             map[string]bool{},
 		troubleshootRecords: newTroubleshootRecords(),
@@ -348,8 +354,16 @@ func (l *loadState) collect(r result) {
 	if n := r.d.joinedBreaks; n > 0 {
 		l.docWarnFor(r.job.tentative, r.job.seq, fmt.Sprintf("%s: %s: %d %s inside JSON strings removed (the text was hard-wrapped, as when a dump is pasted from a terminal); the object was read", name, position(r.job.doc), n, plural(n, "line break", "line breaks")))
 	}
-	if r.d.kind == "Secret" && r.job.doc.ListLine > 0 {
-		r.d.listing = listing{r.job.file, r.job.doc.ListLine}
+	if r.job.doc.ListLine > 0 {
+		at := listing{r.job.file, r.job.doc.ListLine}
+		if r.d.kind == "Secret" {
+			r.d.listing = at
+		}
+		if nss := l.listNamespaces[at]; nss == nil {
+			l.listNamespaces[at] = map[string]bool{r.d.namespace: true}
+		} else {
+			nss[r.d.namespace] = true
+		}
 	}
 	if r.job.tentative {
 		l.extra.note(r.job.file, r.job.seq, r.d)
@@ -562,12 +576,13 @@ func (e *fileEvents) document(d document) {
 	}
 }
 
-func (e *fileEvents) list(kind string, _ int) {
+func (e *fileEvents) list(kind string, line int) {
 	if kind == "" || kind == "List" {
 		return
 	}
 	e.l.mu.Lock()
 	e.l.listKinds[kind] = true
+	e.l.lists = append(e.l.lists, listSeen{listing{e.file, line}, kind})
 	e.l.mu.Unlock()
 	if e.rt.listFile && e.rt.format != "" {
 		e.l.layout.noteKind(e.rt.format, itemKind(kind), e.rt.namespace)
