@@ -100,6 +100,23 @@ func (c *Coverage) setPerNamespace(kind string, collectedIn map[string]bool, els
 	}
 }
 
+// cutOff restates, for an archive that ended early, why a kind the input
+// holds none of was not collected: its files may be among the members lost,
+// whatever the format's own rules say (a collector's version, a layout).
+func (c *Coverage) cutOff(where string, counts map[string]int) {
+	why := fmt.Sprintf("%s: what the rest held is unknown", where)
+	for kind, k := range c.kinds {
+		if k.state == NotCollected && counts[kind] == 0 {
+			k.why = why
+		}
+		for ns, n := range k.namespaces {
+			if n.state == NotCollected {
+				k.namespaces[ns] = namespaceCoverage{NotCollected, why}
+			}
+		}
+	}
+}
+
 // addScope records namespaces the source covered.
 func (c *Coverage) addScope(namespaces ...string) {
 	for _, ns := range namespaces {

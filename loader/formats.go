@@ -369,6 +369,9 @@ func (l *loadState) coverage(format Format) *Coverage {
 	if format == FormatClusterInfoDump || isLayoutFormat(format) {
 		l.extra.cover(c)
 	}
+	if l.cutOff != "" {
+		c.cutOff(l.cutOff, l.store.counts())
+	}
 	for _, o := range l.lost {
 		c.markLost(o)
 	}

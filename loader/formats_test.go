@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -805,4 +806,23 @@ func TestClusterInfoStreamThatStopped(t *testing.T) {
 			assertCovers(t, d.Coverage, "Pod", "shop", "p", tt.pods, tt.why)
 		})
 	}
+}
+
+// TestCutOffArchiveLeavesKindsUnknown: the kinds an archive cut short holds
+// none of are unknown, whatever the format's own rules would say of them.
+func TestCutOffArchiveLeavesKindsUnknown(t *testing.T) {
+	root := "support-bundle/cluster-resources/"
+	var members []member
+	members = append(members, member{name: root + "pods/shop.json", body: `{"kind":"PodList","apiVersion":"v1","items":[{"metadata":{"name":"p","namespace":"shop"}}]}`})
+	for i := 0; i < 40; i++ {
+		members = append(members, member{name: fmt.Sprintf("%sconfigmaps/ns%02d.json", root, i), body: strings.Repeat(" ", 4000) + `{"kind":"ConfigMapList","apiVersion":"v1","items":[]}`})
+	}
+	members = append(members, member{name: root + "serviceaccounts/shop.json", body: `{"kind":"ServiceAccountList","apiVersion":"v1","items":[{"metadata":{"name":"default","namespace":"shop"}}]}`})
+	full, err := os.ReadFile(writeTarGz(t, members))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := writeFile(t, "cut.tar.gz", string(full[:len(full)*2/3]))
+	d := load(t, cut)
+	assertCovers(t, d.Coverage, "ServiceAccount", "shop", "default", false, "is cut off after")
 }

@@ -151,6 +151,9 @@ type inputWalker struct {
 	progress  func(int64)
 	sawTar    bool
 	members   int
+	// cutOff says where an archive of the input ended early, "" when none
+	// did: what its missing members held is unknown, not absent.
+	cutOff string
 	// file is the input when it is a file on disk: a zip is read from it in
 	// place rather than held in memory.
 	file *os.File
@@ -473,6 +476,7 @@ func (w *inputWalker) tarArchive(name string, r io.Reader, depth int) error {
 				return lerr
 			}
 			w.warn(fmt.Sprintf("%s: the archive is damaged or cut off after %d members (%s); the rest was skipped", displayName(name), w.members, tarErr(err)))
+			w.cutOff = fmt.Sprintf("%s is cut off after %d members", displayName(name), w.members)
 			return nil
 		}
 		w.members++

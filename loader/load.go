@@ -85,6 +85,7 @@ func Load(ctx context.Context, path string, opts Options) (*Dump, error) {
 	}
 	format := l.detectFormat(walker.container)
 	l.settle(format)
+	l.cutOff = walker.cutOff
 	objects := l.store.objects()
 	if len(objects) == 0 && l.logs.count() == 0 {
 		if l.warnings.len() > 0 {
@@ -158,6 +159,8 @@ type loadState struct {
 	lost, tentativeLost []lostObject
 	// extra is what the files outside any layout held (see extraCoverage).
 	extra extraObjects
+	// cutOff says where the input's archive ended early ("" when it did not).
+	cutOff string
 	logs  *PodLogs
 	// listKinds are the typed List kinds seen, even empty ones: a SecretList with
 	// no items proves the namespace has no Secrets.
