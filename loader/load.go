@@ -161,7 +161,7 @@ type loadState struct {
 	extra extraObjects
 	// cutOff says where the input's archive ended early ("" when it did not).
 	cutOff string
-	logs  *PodLogs
+	logs   *PodLogs
 	// listKinds are the typed List kinds seen, even empty ones: a SecretList with
 	// no items proves the namespace has no Secrets.
 	listKinds map[string]bool
