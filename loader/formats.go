@@ -434,6 +434,9 @@ func (l *loadState) clusterInfoCoverage(c *Coverage) {
 			continue
 		}
 		why := fmt.Sprintf("kubectl cluster-info dump covered only namespaces %s", joinLimited(names, 8))
+		if len(names) == 0 {
+			why = "kubectl cluster-info dump's Lists are all empty: which namespaces it covered is unknown"
+		}
 		if len(names) == 1 {
 			why = fmt.Sprintf("kubectl cluster-info dump covered only namespace %s", names[0])
 		}

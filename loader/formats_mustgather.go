@@ -151,6 +151,7 @@ func (l *loadState) mustGatherCoverage(c *Coverage) {
 	for _, k := range reportedKinds {
 		kinds[k] = true
 	}
+	counts := l.store.counts()
 	for k := range e.kindFiles[f] {
 		kinds[k] = true
 	}
@@ -161,6 +162,10 @@ func (l *loadState) mustGatherCoverage(c *Coverage) {
 			c.set(kind, Collected, "")
 		case !isClusterScoped(kind) && len(files) > 0:
 			c.setPerNamespace(kind, files, NotCollected, fmt.Sprintf("the must-gather holds no list of %s for that namespace, single objects at most", pluralKind(kind)))
+		case counts[kind] > 0:
+			// Single objects (namespaces/<ns>/<group>/<plural>/<name>.yaml),
+			// no list: what else the namespace holds is unknown.
+			c.set(kind, Partial, fmt.Sprintf("this must-gather holds single %s but no list of them", pluralKind(kind)))
 		default:
 			c.set(kind, NotCollected, mustGatherMissing(kind))
 		}
