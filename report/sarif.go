@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/url"
 	"path/filepath"
@@ -213,10 +214,24 @@ func sarifRuleOf(d analyzer.Definition) sarifRule {
 		ID:                   string(d.ID),
 		Name:                 pascalCase(string(d.ID)),
 		ShortDescription:     sarifMultiformat{Text: d.Title},
-		FullDescription:      sarifMultiformat{Text: page, Markdown: page},
-		Help:                 sarifMultiformat{Text: page, Markdown: page},
+		FullDescription:      sarifMultiformat{Text: pageSummary(page, d.Title)},
+		Help:                 sarifMultiformat{Text: fmt.Sprintf("%s. Run 'secretscan explain %s' for what it means and how to fix it.", d.Title, d.ID), Markdown: page},
 		DefaultConfiguration: sarifRuleConfig{Level: sarifLevel(d.Severity)},
 	}
+}
+
+// pageSummary is a docs page's first paragraph of prose, on one line, as
+// SARIF's plain-text fullDescription wants it (the page itself goes to
+// help.markdown); the title when the page has none.
+func pageSummary(page, title string) string {
+	for _, para := range strings.Split(page, "\n\n") {
+		para = strings.TrimSpace(para)
+		if para == "" || strings.HasPrefix(para, "#") || strings.HasPrefix(para, "Severity:") {
+			continue
+		}
+		return strings.Join(strings.Fields(strings.ReplaceAll(para, "`", "")), " ")
+	}
+	return title
 }
 
 // sarifResultMessage is the finding's message; the markdown form adds the

@@ -52,7 +52,7 @@ Examples:
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "table", Usage: "output format: " + strings.Join(report.Formats, ", ")},
 			&cli.StringSliceFlag{Name: "namespace", Aliases: []string{"n"}, Usage: "only report findings in this namespace (repeatable)"},
-			&cli.BoolFlag{Name: "all-namespaces", Aliases: []string{"A"}, Usage: "report findings in every namespace (the default)"},
+			&cli.BoolFlag{Name: "all-namespaces", Aliases: []string{"A"}, Usage: "report findings in every namespace, as without -n"},
 			&cli.StringFlag{Name: "min-severity", Value: "info", Usage: "hide findings below this severity: info, warning, error"},
 			&cli.StringSliceFlag{Name: "only", Usage: "report only these finding IDs (repeatable, or comma separated)"},
 			&cli.StringSliceFlag{Name: "skip", Usage: "never report these finding IDs (repeatable, or comma separated)"},
@@ -93,6 +93,13 @@ func parseAnalyzeFlags(c *cli.Context) (analyzeOptions, error) {
 			return o, usagef("analyze needs a DUMP: a file, a folder, an archive, or - for stdin (see secretscan analyze --help)")
 		}
 		return o, usagef("analyze takes one DUMP, got %d arguments: %s", c.NArg(), strings.Join(c.Args().Slice(), " "))
+	}
+	if !o.live {
+		for _, name := range []string{"kubeconfig", "context"} {
+			if c.IsSet(name) {
+				return o, usagef("--%s applies to --live only; a DUMP is read as it is", name)
+			}
+		}
 	}
 	o.dumpPath = c.Args().First()
 	o.output = strings.ToLower(c.String("output"))
@@ -242,7 +249,7 @@ func runAnalyze(c *cli.Context) error {
 
 // writeReport renders the report and turns --fail-on into the exit status.
 func writeReport(c *cli.Context, opts analyzeOptions, rep *report.Report) error {
-	ropts := report.Options{Color: !opts.noColor && isTerminal(c.App.Writer), ToolVersion: versionString()}
+	ropts := report.Options{Color: !opts.noColor && isTerminal(c.App.Writer) && os.Getenv("TERM") != "dumb", ToolVersion: versionString()}
 	if width := terminalWidth(c.App.Writer); width > 0 {
 		ropts.Width = width
 	}

@@ -77,6 +77,13 @@ evidence Kubernetes printed and the fix.`,
 				return cli.ShowAppHelp(c)
 			}
 			name := c.Args().First()
+			if name == "help" {
+				// "secretscan help analyze", as kubectl help does.
+				if topic := c.Args().Get(1); topic != "" && c.App.Command(topic) != nil {
+					return cli.ShowCommandHelp(c, topic)
+				}
+				return cli.ShowAppHelp(c)
+			}
 			for _, cmd := range c.App.Commands {
 				if text.Levenshtein(name, cmd.Name) <= 2 {
 					return usagef("unknown command %q; did you mean %s? (see --help)", name, cmd.Name)

@@ -40,6 +40,7 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown ID", []string{"analyze", "--only", "secret-not-fond", dump}, "did you mean secret-not-found?"},
 		{"unknown command", []string{"analyse", dump}, "unknown command"},
 		{"explain unknown", []string{"explain", "secret-missing"}, "unknown finding ID"},
+		{"kubeconfig with a dump", []string{"analyze", "--kubeconfig", "/nowhere", dump}, "--kubeconfig applies to --live only"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -122,5 +123,19 @@ func TestCanIAsGroup(t *testing.T) {
 		if code != tt.code || !strings.HasPrefix(stdout, tt.want) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit %d, %q", tt.args, code, stdout, stderr, tt.code, tt.want)
 		}
+	}
+}
+
+// TestKubectlStyleArguments: one-letter flags with their value attached
+// (-ojson, -nshop) and "help COMMAND" read as kubectl users type them.
+func TestKubectlStyleArguments(t *testing.T) {
+	dump := filepath.Join("..", "..", "fixtures", "demo", "dump.yaml")
+	code, stdout, stderr := runCLI(t, "", "analyze", dump, "-ojson", "-nshop", "--fail-on", "none")
+	if code != 0 || !strings.HasPrefix(stdout, "{") || strings.Contains(stdout, `"namespace": "payments"`) {
+		t.Errorf("-ojson -nshop: exit %d, stderr %q, stdout starts %.40q", code, stderr, stdout)
+	}
+	code, stdout, _ = runCLI(t, "", "help", "analyze")
+	if code != 0 || !strings.Contains(stdout, "secretscan analyze") || !strings.Contains(stdout, "--output") {
+		t.Errorf("help analyze: exit %d, stdout %.200q", code, stdout)
 	}
 }

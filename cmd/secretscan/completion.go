@@ -42,6 +42,11 @@ func completionCommand() *cli.Command {
   secretscan completion bash > /etc/bash_completion.d/secretscan
   echo 'source <(secretscan completion zsh)' >> ~/.zshrc`,
 		OnUsageError: usageErrorHandler,
+		BashComplete: func(c *cli.Context) {
+			if c.NArg() == 0 {
+				fmt.Fprintln(c.App.Writer, "bash\nzsh")
+			}
+		},
 		Action: func(c *cli.Context) error {
 			switch c.Args().First() {
 			case "bash":

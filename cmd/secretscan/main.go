@@ -165,6 +165,10 @@ func flagsFirst(app *cli.App, args []string) []string {
 			i = len(rest)
 		case a == "-" || !strings.HasPrefix(a, "-"):
 			positional = append(positional, a)
+		case len(a) > 2 && a[1] != '-' && a[2] != '=' && takesValue[a[1:2]] && !takesValue[a[1:]]:
+			// "-oyaml", "-nshop": a one-letter flag with its value attached,
+			// as kubectl (pflag) reads them.
+			flags = append(flags, a[:2], a[2:])
 		default:
 			flags = append(flags, a)
 			name := strings.TrimLeft(a, "-")
