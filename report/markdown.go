@@ -13,11 +13,14 @@ import (
 // and the kubectl commands that confirm and fix it. Text from the dump is
 // escaped so that it cannot break the table, start a heading or inject HTML;
 // evidence and commands go into fenced blocks, which show them verbatim.
-func writeMarkdown(w io.Writer, r *Report) error {
+func writeMarkdown(w io.Writer, r *Report, opts Options) error {
 	var b strings.Builder
 	b.WriteString("## secretscan report\n\n")
 	fmt.Fprintf(&b, "**%s** in %s (%s): %s.\n\n", totalsLine(r.Summary), mdCode(r.Source.Path), mdText(r.Source.Format), objectCounts(r.Source.Objects))
 	var notes []string
+	if opts.Hidden > 0 {
+		notes = append(notes, fmt.Sprintf("%d more %s left out by -n, --only, --skip or --min-severity", opts.Hidden, pluralWord(opts.Hidden, "finding", "findings")))
+	}
 	for _, g := range compactGaps(r.CoverageGaps) {
 		notes = append(notes, mdText(g.Lead+": "+g.Text()))
 	}

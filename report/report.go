@@ -95,6 +95,9 @@ type Options struct {
 	// ToolVersion is secretscan's version, shown by sarif (tool.driver.version)
 	// and html; empty leaves it out.
 	ToolVersion string
+	// Hidden counts the findings the command line's filters (-n, --only,
+	// --skip, --min-severity) left out; table, wide and markdown say so.
+	Hidden int
 }
 
 // Formats lists the output formats, in the order --help shows them.
@@ -112,7 +115,7 @@ func Write(w io.Writer, r *Report, format string, opts Options) error {
 	case "yaml":
 		return writeYAML(w, r)
 	case "markdown":
-		return writeMarkdown(w, r)
+		return writeMarkdown(w, r, opts)
 	case "sarif":
 		return writeSARIF(w, r, opts)
 	case "html":

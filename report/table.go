@@ -48,7 +48,7 @@ func writeTable(w io.Writer, r *Report, opts Options, wide bool) error {
 		writeRows(&b, r.Findings, opts, wide)
 	}
 	b.WriteString("\n")
-	for _, line := range footerLines(r, wide) {
+	for _, line := range footerLines(r, opts, wide) {
 		writeWrapped(&b, line, opts.Width, "")
 	}
 	_, err := io.WriteString(w, b.String())
@@ -77,8 +77,11 @@ func summaryLines(r *Report, listWarnings bool) []string {
 	return lines
 }
 
-func footerLines(r *Report, wide bool) []string {
+func footerLines(r *Report, opts Options, wide bool) []string {
 	lines := []string{totalsLine(r.Summary) + "."}
+	if opts.Hidden > 0 {
+		lines[0] = fmt.Sprintf("%s; %d more %s left out by -n, --only, --skip or --min-severity.", totalsLine(r.Summary), opts.Hidden, pluralWord(opts.Hidden, "finding", "findings"))
+	}
 	if hint := explainHint(r); hint != "" {
 		if !wide {
 			hint += " -o wide adds evidence and kubectl commands."

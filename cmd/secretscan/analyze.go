@@ -244,12 +244,13 @@ func runAnalyze(c *cli.Context) error {
 	}
 	rep := report.New(report.Source{Path: dump.Source.Path, Format: string(dump.Source.Format), Objects: dump.Source.Objects},
 		dump.Coverage.Summary(), gaps, warnings, findings)
-	return writeReport(c, opts, rep)
+	return writeReport(c, opts, rep, len(result.Findings)-len(findings))
 }
 
 // writeReport renders the report and turns --fail-on into the exit status.
-func writeReport(c *cli.Context, opts analyzeOptions, rep *report.Report) error {
-	ropts := report.Options{Color: !opts.noColor && isTerminal(c.App.Writer) && os.Getenv("TERM") != "dumb", ToolVersion: versionString()}
+// hidden counts the findings the filters left out.
+func writeReport(c *cli.Context, opts analyzeOptions, rep *report.Report, hidden int) error {
+	ropts := report.Options{Color: !opts.noColor && isTerminal(c.App.Writer) && os.Getenv("TERM") != "dumb", ToolVersion: versionString(), Hidden: hidden}
 	if width := terminalWidth(c.App.Writer); width > 0 {
 		ropts.Width = width
 	}

@@ -139,3 +139,16 @@ func TestKubectlStyleArguments(t *testing.T) {
 		t.Errorf("help analyze: exit %d, stdout %.200q", code, stdout)
 	}
 }
+
+// TestFiltersSayWhatTheyHid: a filtered table says how many findings it left out.
+func TestFiltersSayWhatTheyHid(t *testing.T) {
+	dump := filepath.Join("..", "..", "fixtures", "demo", "dump.yaml")
+	_, stdout, _ := runCLI(t, "", "analyze", "--only", "secret-not-found", "--fail-on", "none", dump)
+	if !strings.Contains(stdout, "10 more findings left out by -n, --only, --skip or --min-severity") {
+		t.Errorf("table does not say what --only hid:\n%s", stdout)
+	}
+	_, stdout, _ = runCLI(t, "", "analyze", "--fail-on", "none", dump)
+	if strings.Contains(stdout, "left out by") {
+		t.Errorf("unfiltered table says findings were left out:\n%s", stdout)
+	}
+}

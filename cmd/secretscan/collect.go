@@ -249,8 +249,9 @@ func runLiveAnalysis(c *cli.Context, opts analyzeOptions) error {
 	if conn.Context == "" {
 		path = conn.Host
 	}
-	rep := report.New(report.Source{Path: path, Format: "live", Objects: conn.Objects()}, summary, gaps, result.Warnings, opts.filter.Apply(result.Findings))
-	return writeReport(c, opts, rep)
+	findings := opts.filter.Apply(result.Findings)
+	rep := report.New(report.Source{Path: path, Format: "live", Objects: conn.Objects()}, summary, gaps, result.Warnings, findings)
+	return writeReport(c, opts, rep, len(result.Findings)-len(findings))
 }
 
 func humanSize(n int64) string {
