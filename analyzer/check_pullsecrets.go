@@ -35,6 +35,9 @@ type pullRef struct {
 	Note  string
 	Index int
 	Pods  []string
+	// FromEvents is set for a name only the kubelet's events give: no
+	// template, pod or ServiceAccount of the dump lists it.
+	FromEvents bool
 }
 
 // named is "named by X" for messages, with the note that qualifies it.
@@ -217,6 +220,31 @@ func checkPullSecrets(p *pass, w *workload) {
 	authFailures := filterObs(obs, messages.ImagePullAuthFailed)
 	unparseable := filterObs(obs, messages.PullSecretUnparseable)
 
+	known := map[string]bool{}
+	for _, r := range refs {
+		known[r.Name] = true
+	}
+	// Failures of a replaced revision about a pull Secret no current spec
+	// names, or about pulls made with other credentials, are history.
+	var oldNotRetrieved, oldAuthFailures []observation
+	notRetrieved, oldNotRetrieved = splitObs(notRetrieved, func(o observation) bool {
+		if supersededRevision(w, o) == nil {
+			return false
+		}
+		for _, name := range o.Signal.PullSecrets {
+			if known[name] {
+				return false
+			}
+		}
+		return true
+	})
+	authFailures, oldAuthFailures = splitObs(authFailures, func(o observation) bool {
+		rev := supersededRevision(w, o)
+		return rev != nil && !pullMadeNow(w, rev, o.Signal.Image)
+	})
+	if len(oldNotRetrieved) > 0 || len(oldAuthFailures) > 0 {
+		reportSupersededPulls(p, w, oldNotRetrieved, oldAuthFailures)
+	}
 	// Names the kubelet reported it could not retrieve, even where the spec is not in the dump.
 	retrievedNames := map[string][]observation{}
 	for _, o := range notRetrieved {
@@ -224,20 +252,21 @@ func checkPullSecrets(p *pass, w *workload) {
 			retrievedNames[name] = append(retrievedNames[name], o)
 		}
 	}
-	known := map[string]bool{}
-	for _, r := range refs {
-		known[r.Name] = true
-	}
+	var fromEvents []string
 	for name := range retrievedNames {
 		if !known[name] {
-			refs = append(refs, &pullRef{Name: name, By: "the pod spec"})
+			fromEvents = append(fromEvents, name)
 		}
+	}
+	sort.Strings(fromEvents)
+	for _, name := range fromEvents {
+		refs = append(refs, &pullRef{Name: name, By: "the pod spec", FromEvents: true})
 	}
 
 	j := &pullJudgement{}
 	for _, r := range refs {
 		base := Finding{Namespace: ns, Object: w.ref(), Pods: unionSorted(nil, r.Pods), Secret: r.Name, Reference: "imagePullSecrets"}
-		specLine := pullSpecLine(w, r)
+		specLines := pullSpecLines(w, r)
 		s, exists := p.idx.secrets[nsName{ns, r.Name}]
 		if !exists {
 			covered, why := p.covers("Secret", ns, r.Name)
@@ -265,7 +294,7 @@ func checkPullSecrets(p *pass, w *workload) {
 					f.ID = PullSecretMalformed
 					f.Pods = unionSorted(f.Pods, podsOfObs(unparseable))
 					f.Message = fmt.Sprintf("image pull Secret %s/%s is unusable: the kubelet could not parse it (from events: %s)", ns, r.Name, why)
-					f.Evidence = append([]string{specLine}, obsEvidence(unparseable)...)
+					f.Evidence = append(specLines, obsEvidence(unparseable)...)
 					f.Remediation = fmt.Sprintf("Recreate %s/%s from a working docker login (kubectl create secret docker-registry, or --from-file=.dockerconfigjson=$HOME/.docker/config.json)", ns, r.Name)
 					f.Commands = &Commands{Confirm: []string{pullRegistriesCommand(p, ns, r.Name)}}
 					p.report(f)
@@ -278,7 +307,7 @@ func checkPullSecrets(p *pass, w *workload) {
 			f := base
 			f.ID = PullSecretNotFound
 			f.Pods = unionSorted(f.Pods, podsOfObs(retrievedNames[r.Name]))
-			f.Evidence = append([]string{specLine}, evidence...)
+			f.Evidence = append(specLines, evidence...)
 			f.Message = fmt.Sprintf("image pull Secret %s/%s, %s, does not exist", ns, r.Name, r.named())
 			if templateVariable(r.Name) {
 				f.Message = fmt.Sprintf("image pull Secret name %q, %s, is an unexpanded template variable: the manifest was applied without substitution", r.Name, r.named())
@@ -310,7 +339,7 @@ func checkPullSecrets(p *pass, w *workload) {
 		if !readable {
 			f := base
 			f.ID = PullSecretWrongType
-			f.Evidence = []string{specLine, fmt.Sprintf("Secret %s/%s has type %s and keys [%s]", ns, r.Name, secretType(s), strings.Join(secretKeys(s), ", "))}
+			f.Evidence = append(specLines, fmt.Sprintf("Secret %s/%s has type %s and keys [%s]", ns, r.Name, secretType(s), strings.Join(secretKeys(s), ", ")))
 			if isDockerConfigType(s.Type) {
 				f.Message = fmt.Sprintf("image pull Secret %s/%s is of type %s but has no %s key, so the kubelet ignores it", ns, r.Name, s.Type, dockerKeyFor(s.Type))
 			} else {
@@ -363,7 +392,7 @@ func checkPullSecrets(p *pass, w *workload) {
 			f.ID = PullSecretMalformed
 			f.Message = fmt.Sprintf("image pull Secret %s/%s is unusable: %s", ns, r.Name, problem)
 			pullStillWorks(w, authFailures, &f)
-			f.Evidence = append([]string{specLine}, obsEvidence(unparseable)...)
+			f.Evidence = append(specLines, obsEvidence(unparseable)...)
 			f.Remediation = fmt.Sprintf("Recreate %s/%s from a working docker login (kubectl create secret docker-registry, or --from-file=.dockerconfigjson=$HOME/.docker/config.json)", ns, r.Name)
 			f.Commands = &Commands{
 				Confirm: []string{pullRegistriesCommand(p, ns, r.Name)},
@@ -407,7 +436,7 @@ func reportPullProducer(p *pass, w *workload, r *pullRef, pr *producer, base Fin
 	f.ID = SecretSourceNotReady
 	f.Pods = unionSorted(f.Pods, podsOfObs(notRetrieved))
 	f.Evidence = append([]string{fmt.Sprintf("%s produces Secret %s (%s)", pr, pr.Target, pr.Condition)}, p.producerEvents(pr)...)
-	f.Evidence = append(f.Evidence, pullSpecLine(w, r))
+	f.Evidence = append(f.Evidence, pullSpecLines(w, r)...)
 	f.Evidence = append(f.Evidence, obsEvidence(notRetrieved)...)
 	var confirm []string
 	if commandSafe(pr.Name) {
@@ -561,7 +590,7 @@ func reportUnusableEntries(p *pass, w *workload, refs []*pullRef, j *pullJudgeme
 			Message: head + strings.Join(phrases, "; ")}
 		if ref != nil {
 			f.Pods = unionSorted(nil, ref.Pods)
-			f.Evidence = append(f.Evidence, pullSpecLine(w, ref))
+			f.Evidence = append(f.Evidence, pullSpecLines(w, ref)...)
 		}
 		f.Evidence = append(f.Evidence, fmt.Sprintf("Secret %s/%s entries: %s", ns, name, describeEntries(cfg)))
 		var fails []observation
@@ -771,14 +800,38 @@ func without(list, drop []string) []string {
 	return out
 }
 
-func pullSpecLine(w *workload, r *pullRef) string {
-	return fmt.Sprintf("%s %s/%s: imagePullSecrets[%d].name: %s (named by %s)", w.Kind, w.Namespace, w.Name, r.Index, r.Name, r.By)
+// pullSpecLines quotes where a pull Secret is named. A name only events give
+// is quoted from the older revisions that list it, or not at all: the
+// workload's spec does not hold it.
+func pullSpecLines(w *workload, r *pullRef) []string {
+	if !r.FromEvents {
+		return []string{fmt.Sprintf("%s %s/%s: imagePullSecrets[%d].name: %s (named by %s)", w.Kind, w.Namespace, w.Name, r.Index, r.Name, r.By)}
+	}
+	var out []string
+	for i := range w.Revisions {
+		out = append(out, revisionPullLines(w, &w.Revisions[i], r.Name)...)
+	}
+	return out
+}
+
+// revisionPullLines quotes a revision's template where it lists a pull Secret.
+func revisionPullLines(w *workload, rev *revision, name string) []string {
+	if rev.Template == nil {
+		return nil
+	}
+	var out []string
+	for i, ref := range rev.Template.Spec.ImagePullSecrets {
+		if ref.Name == name {
+			out = append(out, revisionSpecLine(w, rev, fmt.Sprintf("imagePullSecrets[%d].name: %s", i, name)))
+		}
+	}
+	return out
 }
 
 func pullSpecEvidence(w *workload, refs []*pullRef) []string {
 	var out []string
 	for _, r := range refs {
-		out = append(out, pullSpecLine(w, r))
+		out = append(out, pullSpecLines(w, r)...)
 	}
 	return out
 }

@@ -151,6 +151,13 @@ var legacyTokenName = regexp.MustCompile(`^(.+)-token-[a-z0-9]{5}$`)
 // checkSecretUse decides what is wrong, if anything, with one workload's use of one Secret.
 func checkSecretUse(p *pass, w *workload, u *usage, obs []observation) {
 	ns := w.Namespace
+	obs, superseded := splitSupersededSecretObs(w, u, obs)
+	if len(superseded) > 0 {
+		p.reportSupersededSecret(w, u, superseded)
+		if len(u.Refs) == 0 && len(obs) == 0 {
+			return
+		}
+	}
 	secret, exists := p.idx.secrets[nsName{ns, u.Secret}]
 	if exists {
 		checkExistingSecret(p, w, u, secret, obs)

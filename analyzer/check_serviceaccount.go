@@ -20,50 +20,25 @@ admission webhooks or policies that deny the pods.`,
 func runServiceAccounts(p *pass) {
 	for _, w := range p.workloads.list {
 		obs := p.observations[w]
-		saObs := filterObs(obs, messages.ServiceAccountNotFound)
-		sa := w.serviceAccount()
-		for _, o := range saObs {
-			if o.Signal.ServiceAccount != "" {
-				sa = o.Signal.ServiceAccount
-				break
-			}
+		hasSpec := w.Template != nil || len(w.Pods) > 0
+		specSA := w.serviceAccount()
+		// The spec's ServiceAccount, and each one the apiserver refused pods
+		// for: an older revision's may differ from the spec's.
+		var names []string
+		if hasSpec {
+			names = append(names, specSA)
 		}
-		_, exists := p.idx.serviceAccounts[nsName{w.Namespace, sa}]
-		covered, why := p.covers("ServiceAccount", w.Namespace, sa)
-		specMissing := covered && !exists && (w.Template != nil || len(w.Pods) > 0)
-		if !covered && len(saObs) == 0 && (w.Template != nil || len(w.Pods) > 0) {
-			p.noteGap("ServiceAccount", why, w)
+		refused := map[string][]observation{}
+		for _, o := range filterObs(obs, messages.ServiceAccountNotFound) {
+			name := o.Signal.ServiceAccount
+			if name == "" {
+				name = specSA
+			}
+			refused[name] = append(refused[name], o)
+			names = appendUnique(names, name)
 		}
-		if specMissing || (len(saObs) > 0 && !exists) {
-			var evidence []string
-			if w.Template != nil || len(w.Pods) > 0 {
-				evidence = append(evidence, fmt.Sprintf("%s %s/%s spec: serviceAccountName: %s", w.Kind, w.Namespace, w.Name, sa))
-			}
-			evidence = append(evidence, obsEvidence(saObs)...)
-			msg := fmt.Sprintf("ServiceAccount %s/%s does not exist", w.Namespace, sa)
-			switch {
-			case len(saObs) > 0 && len(w.Pods) == 0:
-				msg += ": the apiserver refuses every pod of the workload"
-			case len(saObs) > 0:
-				msg += ": the apiserver refuses new pods of the workload"
-			default:
-				msg += ": new pods of the workload will be refused at admission"
-			}
-			if !covered {
-				msg += fmt.Sprintf(" (from events: %s)", why)
-			}
-			f := Finding{
-				ID: ServiceAccountNotFound, Namespace: w.Namespace, Object: w.ref(), Pods: w.podNames(),
-				Reference: "serviceAccountName " + sa, Message: msg, Evidence: evidence,
-				Remediation: fmt.Sprintf("Create ServiceAccount %s in namespace %s, or fix serviceAccountName in %s %s/%s", sa, w.Namespace, w.Kind, w.Namespace, w.Name),
-			}
-			if commandSafe(sa) {
-				f.Commands = &Commands{
-					Confirm: []string{fmt.Sprintf("kubectl get serviceaccount %s -n %s", shellArg(sa), shellArg(w.Namespace))},
-					Fix:     []string{fmt.Sprintf("kubectl create serviceaccount %s -n %s", shellArg(sa), shellArg(w.Namespace))},
-				}
-			}
-			p.report(f)
+		for _, sa := range names {
+			checkServiceAccount(p, w, sa, refused[sa], hasSpec && sa == specSA)
 		}
 
 		denied := filterObs(obs, messages.AdmissionDenied, messages.MountableSecretDenied, messages.ServiceAccountTokenMissing)
@@ -102,6 +77,94 @@ func runServiceAccounts(p *pass) {
 			}},
 		})
 	}
+}
+
+// checkServiceAccount reports a ServiceAccount of the workload that does not
+// exist: the one its spec names (inSpec), or one the apiserver refused pods
+// for (saObs).
+func checkServiceAccount(p *pass, w *workload, sa string, saObs []observation, inSpec bool) {
+	_, exists := p.idx.serviceAccounts[nsName{w.Namespace, sa}]
+	covered, why := p.covers("ServiceAccount", w.Namespace, sa)
+	if !covered && len(saObs) == 0 && inSpec {
+		p.noteGap("ServiceAccount", why, w)
+	}
+	if exists || !(len(saObs) > 0 || (covered && inSpec)) {
+		return
+	}
+	held := inSpec
+	for _, pod := range w.Pods {
+		held = held || specServiceAccount(&pod.Spec) == sa
+	}
+	msg := fmt.Sprintf("ServiceAccount %s/%s does not exist", w.Namespace, sa)
+	source := ""
+	if !covered {
+		source = fmt.Sprintf(" (from events: %s)", why)
+	}
+	f := Finding{
+		ID: ServiceAccountNotFound, Namespace: w.Namespace, Object: w.ref(), Pods: w.podNames(),
+		Reference:   "serviceAccountName " + sa,
+		Remediation: fmt.Sprintf("Create ServiceAccount %s in namespace %s, or fix serviceAccountName in %s %s/%s", sa, w.Namespace, w.Kind, w.Namespace, w.Name),
+	}
+	if commandSafe(sa) {
+		f.Commands = &Commands{
+			Confirm: []string{fmt.Sprintf("kubectl get serviceaccount %s -n %s", shellArg(sa), shellArg(w.Namespace))},
+			Fix:     []string{fmt.Sprintf("kubectl create serviceaccount %s -n %s", shellArg(sa), shellArg(w.Namespace))},
+		}
+	}
+	if revs := revisionsOf(w, saObs); !held && len(saObs) > 0 && len(revs) > 0 && allSuperseded(w, saObs) {
+		// Only replaced revisions ran as it: the events are history.
+		for _, r := range revs {
+			if r.Template != nil && specServiceAccount(&r.Template.Spec) == sa {
+				f.Evidence = append(f.Evidence, revisionSpecLine(w, r, "serviceAccountName: "+sa))
+			}
+		}
+		f.Evidence = append(f.Evidence, obsEvidence(saObs)...)
+		f.Evidence = append(f.Evidence, currentSpecLine(w, "serviceAccountName: "+w.serviceAccount()))
+		f.Pods = nil
+		f.Message = fmt.Sprintf("%s%s, but only %s ran as it: %s runs as %s instead, so no pod needs it", msg, source, revisionsText(revs), currentRevisionText(w), w.serviceAccount())
+		p.report(supersededFinding(w, revs, f))
+		return
+	}
+	// Quote the spec that names it: the workload's, else an older revision's
+	// or a pod's; never one that names another.
+	if inSpec {
+		f.Evidence = append(f.Evidence, fmt.Sprintf("%s %s/%s spec: serviceAccountName: %s", w.Kind, w.Namespace, w.Name, sa))
+	} else {
+		for i := range w.Revisions {
+			if r := &w.Revisions[i]; r.Template != nil && specServiceAccount(&r.Template.Spec) == sa {
+				f.Evidence = append(f.Evidence, revisionSpecLine(w, r, "serviceAccountName: "+sa))
+			}
+		}
+		for _, pod := range w.Pods {
+			if specServiceAccount(&pod.Spec) == sa {
+				f.Evidence = append(f.Evidence, fmt.Sprintf("Pod %s/%s spec: serviceAccountName: %s", w.Namespace, pod.Name, sa))
+			}
+		}
+		if w.Template != nil {
+			f.Remediation = fmt.Sprintf("Create ServiceAccount %s in namespace %s; the current template of %s %s/%s names %s, so only pods made from an earlier spec are refused for it", sa, w.Namespace, w.Kind, w.Namespace, w.Name, w.serviceAccount())
+		}
+	}
+	f.Evidence = append(f.Evidence, obsEvidence(saObs)...)
+	switch {
+	case len(saObs) > 0 && len(w.Pods) == 0:
+		msg += ": the apiserver refuses every pod of the workload"
+	case len(saObs) > 0:
+		msg += ": the apiserver refuses new pods of the workload"
+	default:
+		msg += ": new pods of the workload will be refused at admission"
+	}
+	f.Message = msg + source
+	p.report(f)
+}
+
+// allSuperseded tells whether every observation comes from a superseded revision.
+func allSuperseded(w *workload, obs []observation) bool {
+	for _, o := range obs {
+		if supersededRevision(w, o) == nil {
+			return false
+		}
+	}
+	return len(obs) > 0
 }
 
 func admissionRemedy(sig messages.Signal, w *workload) string {

@@ -36,6 +36,9 @@ type observation struct {
 	// names only the volume and neither the spec nor the dump says which one
 	// lacks the key (Secret is then empty).
 	Candidates []string
+	// ReplicaSet is the Deployment revision the signal comes from (the
+	// ReplicaSet's own event or condition, or one of its pods'), when known.
+	ReplicaSet string
 }
 
 // observeAll reads every event once, assigning it to its workload through the
@@ -69,7 +72,11 @@ func observeAll(p *pass) map[*workload][]observation {
 			w = ws.byKey[objectKey{"ReplicaSet", rs.Namespace, rs.Name}]
 		}
 		if w != nil {
-			obs[w] = append(obs[w], observeReplicaFailure(w, "ReplicaSet", rs.Name, replicaSetConditions(rs))...)
+			failures := observeReplicaFailure(w, "ReplicaSet", rs.Name, replicaSetConditions(rs))
+			for i := range failures {
+				failures[i].ReplicaSet = rs.Name
+			}
+			obs[w] = append(obs[w], failures...)
 		}
 	}
 	for _, d := range p.idx.deployments {
@@ -80,7 +87,50 @@ func observeAll(p *pass) map[*workload][]observation {
 		}
 		obs[w] = append(obs[w], observeReplicaFailure(w, "Deployment", d.Name, conds)...)
 	}
+	for w, list := range obs {
+		if len(w.Revisions) == 0 {
+			continue
+		}
+		for i := range list {
+			if list[i].ReplicaSet == "" {
+				list[i].ReplicaSet = replicaSetOf(w, list[i])
+			}
+		}
+	}
 	return obs
+}
+
+// replicaSetOf names the ReplicaSet of a Deployment an observation comes
+// from: the ReplicaSet an event is about, or the owner of the pod it is about
+// (by the pod's owner reference, or by its "<replicaset>-<5 chars>" name when
+// the pod is gone).
+func replicaSetOf(w *workload, o observation) string {
+	if o.Event != nil && o.Event.Object.Kind == "ReplicaSet" {
+		return o.Event.Object.Name
+	}
+	pod := o.Pod
+	if pod == "" && o.Event != nil && o.Event.Object.Kind == "Pod" {
+		pod = o.Event.Object.Name // an earlier pod of the same name
+	}
+	if pod == "" {
+		return ""
+	}
+	for _, p := range w.Pods {
+		if p.Name == pod && (o.Event == nil || o.Event.ObjectUID == "" || o.Event.ObjectUID == p.UID) {
+			if owner := controllerOf(p.OwnerReferences); owner != nil && owner.Kind == "ReplicaSet" {
+				return owner.Name
+			}
+			return ""
+		}
+	}
+	if i := strings.LastIndexByte(pod, '-'); i > 0 {
+		for _, r := range w.Revisions {
+			if r.Name == pod[:i] {
+				return r.Name
+			}
+		}
+	}
+	return ""
 }
 
 type condition struct {
@@ -503,6 +553,17 @@ func volumeCandidates(w *workload, pod string, sig messages.Signal) []string {
 		if p.Name == pod || pod == "" {
 			if names := volumeSecrets(&p.Spec, sig.Volume, sig.Key); len(names) > 0 {
 				return names
+			}
+		}
+	}
+	// A pod that is gone was made from its ReplicaSet's template, which may
+	// be an earlier revision's.
+	if i := strings.LastIndexByte(pod, '-'); i > 0 {
+		for _, r := range w.Revisions {
+			if r.Name == pod[:i] && r.Template != nil {
+				if names := volumeSecrets(&r.Template.Spec, sig.Volume, sig.Key); len(names) > 0 {
+					return names
+				}
 			}
 		}
 	}

@@ -43,6 +43,9 @@ type revision struct {
 	Name     string
 	Created  time.Time
 	Template *corev1.PodTemplateSpec
+	// Replicas is the ReplicaSet's desired pod count: 0 once a rollout has
+	// replaced it, so that it creates no pod again.
+	Replicas int32
 }
 
 func (w *workload) key() objectKey { return objectKey{w.Kind, w.Namespace, w.Name} }
@@ -83,6 +86,11 @@ func (w *workload) serviceAccount() string {
 	default:
 		return "default"
 	}
+	return specServiceAccount(spec)
+}
+
+// specServiceAccount returns the ServiceAccount a pod spec runs as.
+func specServiceAccount(spec *corev1.PodSpec) string {
 	if spec.ServiceAccountName != "" {
 		return spec.ServiceAccountName
 	}
@@ -156,7 +164,11 @@ func buildWorkloads(idx *index) *workloadSet {
 		owner.Controllers = append(owner.Controllers, controllerRef{"ReplicaSet", rs.Name, rs.UID})
 		s.controllerOwner[objectKey{"ReplicaSet", rs.Namespace, rs.Name}] = owner
 		if rev, err := strconv.Atoi(rs.Annotations["deployment.kubernetes.io/revision"]); err == nil {
-			owner.Revisions = append(owner.Revisions, revision{Number: rev, Name: rs.Name, Created: rs.CreationTimestamp.Time, Template: &rs.Spec.Template})
+			replicas := int32(1) // the API's default
+			if rs.Spec.Replicas != nil {
+				replicas = *rs.Spec.Replicas
+			}
+			owner.Revisions = append(owner.Revisions, revision{Number: rev, Name: rs.Name, Created: rs.CreationTimestamp.Time, Template: &rs.Spec.Template, Replicas: replicas})
 		}
 	}
 	for _, j := range idx.jobs {
