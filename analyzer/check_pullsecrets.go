@@ -736,10 +736,24 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, j *pullJudgeme
 		fails := failing[img]
 		sortObs(fails)
 		matches := keyring.Lookup(img)
+		// A pod pulls with its own imagePullSecrets: a Secret the template or
+		// the ServiceAccount lists now was not sent for a pod made without it.
+		var unsent []registryauth.Match
+		if sent, known := podPullSecrets(w, fails); known {
+			matches, unsent = splitMatches(matches, sent)
+		}
+		remedy := authFailedRemedy(len(refs) > 0, j.unjudged, registryauth.Registry(img))
+		var fix []string
 		var msg string
 		switch {
 		case len(matches) > 0:
 			msg = fmt.Sprintf("the registry refused the pull of %s although credentials from %s were sent: they are wrong, expired, or lack access to the repository", img, describeMatches(matches))
+		case len(unsent) > 0:
+			pods := podsOfObs(fails)
+			msg = fmt.Sprintf("the registry refused the pull of %s: %s would cover it, but %s %s not list %s in %s own imagePullSecrets, so the kubelet pulled without %s%s",
+				img, describeMatches(unsent), plural(len(pods), "pod "+strings.Join(pods, ", "), "pods "+strings.Join(pods, ", ")), plural(len(pods), "does", "do"),
+				plural(len(unsent), "it", "them"), plural(len(pods), "its", "their"), plural(len(unsent), "it", "them"), unsentWhy(refs, unsent, len(pods)))
+			remedy, fix = recreatePodsRemedy(w, matchSecrets(unsent))
 		case len(refs) == 0:
 			msg = fmt.Sprintf("the registry refused the pull of %s and the pod has no image pull Secret at all", img)
 		case len(j.hidden) > 0:
@@ -754,10 +768,28 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, j *pullJudgeme
 		}
 		msg += "; note that some registries (e.g. Quay) answer \"unauthorized\" for images that do not exist, so check the name and tag too"
 		f := Finding{
-			ID: ImagePullAuthFailed, Namespace: ns, Object: w.ref(), Pods: podsOfObs(fails), Secret: matchSecrets(matches),
+			ID: ImagePullAuthFailed, Namespace: ns, Object: w.ref(), Pods: podsOfObs(fails), Secret: matchSecrets(append(matches, unsent...)),
 			Reference: "image " + img, Message: msg, Evidence: obsEvidence(fails),
-			Remediation: authFailedRemedy(len(refs) > 0, j.unjudged, registryauth.Registry(img)),
-			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get events -n %s --field-selector reason=Failed | grep -i 'pull'", shellArg(ns))}},
+			Remediation: remedy,
+			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get events -n %s --field-selector reason=Failed | grep -i 'pull'", shellArg(ns))}, Fix: fix},
+		}
+		if len(unsent) > 0 {
+			// What the pods hold, and who names the Secret they lack.
+			var lines []string
+			for _, pod := range w.Pods {
+				if containsString(f.Pods, pod.Name) {
+					lines = append(lines, fmt.Sprintf("Pod %s/%s spec (%s): imagePullSecrets: [%s]", ns, pod.Name, createdText(pod.CreationTimestamp.Time), strings.Join(pullSecretNames(&pod.Spec), ", ")))
+					f.Commands.Confirm = append(f.Commands.Confirm, fmt.Sprintf("kubectl get pod %s -n %s -o jsonpath='{.spec.imagePullSecrets}'", shellArg(pod.Name), shellArg(ns)))
+				}
+			}
+			for _, r := range refs {
+				for _, m := range unsent {
+					if r.Name == m.Secret {
+						lines = appendUnique(lines, pullSpecLines(w, r)...)
+					}
+				}
+			}
+			f.Evidence = append(lines, f.Evidence...)
 		}
 		for _, name := range j.unjudged {
 			if commandSafe(name) {
@@ -770,6 +802,67 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, j *pullJudgeme
 		}
 		p.report(f)
 	}
+}
+
+// podPullSecrets returns the pull Secrets the failing pods' own specs list,
+// and whether the dump holds every one of those pods: only then does it show
+// what the kubelet sent.
+func podPullSecrets(w *workload, fails []observation) (map[string]bool, bool) {
+	specs := map[string]*corev1.PodSpec{}
+	for _, pod := range w.Pods {
+		specs[pod.Name] = &pod.Spec
+	}
+	sent := map[string]bool{}
+	for _, o := range fails {
+		spec, ok := specs[o.Pod]
+		if !ok {
+			return nil, false
+		}
+		for _, ref := range spec.ImagePullSecrets {
+			sent[ref.Name] = true
+		}
+	}
+	return sent, len(fails) > 0
+}
+
+// splitMatches separates the keyring's matches the pods sent from those they did not.
+func splitMatches(matches []registryauth.Match, sent map[string]bool) (inPods, notInPods []registryauth.Match) {
+	for _, m := range matches {
+		if sent[m.Secret] {
+			inPods = append(inPods, m)
+		} else {
+			notInPods = append(notInPods, m)
+		}
+	}
+	return inPods, notInPods
+}
+
+// unsentWhy says why pods lack a pull Secret their workload names now.
+func unsentWhy(refs []*pullRef, unsent []registryauth.Match, pods int) string {
+	these := plural(pods, "the pod predates", "the pods predate")
+	for _, r := range refs {
+		if r.Name != unsent[0].Secret {
+			continue
+		}
+		if sa, ok := strings.CutPrefix(r.By, "ServiceAccount "); ok {
+			return fmt.Sprintf(": the ServiceAccount admission plugin copies ServiceAccount %s's imagePullSecrets into a pod only when the pod is created, and %s the entry", sa, these)
+		}
+		if r.By == "the pod template" {
+			return ": " + plural(pods, "the pod was", "the pods were") + " made from an earlier pod template"
+		}
+	}
+	return ""
+}
+
+// recreatePodsRemedy is the fix for pods made before their pull Secret was
+// listed: new pods get it, existing ones never do.
+func recreatePodsRemedy(w *workload, secrets string) (string, []string) {
+	switch w.Kind {
+	case "Deployment", "StatefulSet", "DaemonSet":
+		cmd := fmt.Sprintf("kubectl rollout restart %s %s -n %s", strings.ToLower(w.Kind), shellArg(w.Name), shellArg(w.Namespace))
+		return fmt.Sprintf("Restart the rollout of %s %s/%s so that new pods are created with %s (a pod's imagePullSecrets never change after creation)", w.Kind, w.Namespace, w.Name, secrets), []string{cmd}
+	}
+	return fmt.Sprintf("Delete the failing pods so that %s %s/%s recreates them with %s (a pod's imagePullSecrets never change after creation); a bare Pod must be recreated from its manifest", w.Kind, w.Namespace, w.Name, secrets), nil
 }
 
 // coverageText says which registries the pull Secrets hold credentials for;

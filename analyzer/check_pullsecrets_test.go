@@ -346,3 +346,85 @@ func TestPullSecretSourceWithoutServiceAccounts(t *testing.T) {
 		})
 	}
 }
+
+// A pod pulls with the imagePullSecrets it was created with: admission copies
+// the ServiceAccount's list into a pod only at creation, and a template edit
+// reaches only new pods. A refusal of such a pod is not blamed on credentials
+// it never sent; the fix is to recreate the pods.
+func TestPullSecretsThePodNeverGot(t *testing.T) {
+	builderSA := `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: builder, namespace: shop}
+imagePullSecrets: [{name: sa-pull}]
+`
+	saPull := pullSecret("sa-pull", "kubernetes.io/dockerconfigjson", ".dockerconfigjson", dockerConfig("reg.example.com"))
+	regcred := pullSecret("regcred", "kubernetes.io/dockerconfigjson", ".dockerconfigjson", dockerConfig("reg.example.com"))
+	asBuilder := func(doc string) string {
+		return strings.Replace(doc, "containers:", "serviceAccountName: builder\n      containers:", 1)
+	}
+	// pod renders app's pod running as builder with the given own list ("" for none).
+	pod := func(list string) string {
+		doc := podOfApp("app-5c9d8f7b6-x1y2z", "reg.example.com/app:1", "x")
+		doc = strings.Replace(doc, "spec:\n", "spec:\n  serviceAccountName: builder\n", 1)
+		if list == "" {
+			return strings.Replace(doc, "  imagePullSecrets: [{name: x}]\n", "", 1)
+		}
+		return strings.Replace(doc, "{name: x}", "{name: "+list+"}", 1)
+	}
+	refused := eventDoc("e1", "Pod", "app-5c9d8f7b6-x1y2z", "pod-app", "Warning", "Failed", "kubelet",
+		`Failed to pull image "reg.example.com/app:1": failed to pull and unpack image "reg.example.com/app:1": failed to resolve reference "reg.example.com/app:1": pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials`, "2026-11-20T10:00:00Z", 5)
+	cases := []struct {
+		name                string
+		docs                []string
+		want                string
+		message, notMessage string
+		fix                 string
+	}{
+		{
+			name:       "the ServiceAccount's pull Secret was added after the pod was created",
+			docs:       []string{builderSA, saPull, asBuilder(appDeployment("", "reg.example.com/app:1")), pod(""), refused},
+			want:       "image-pull-auth-failed error shop/Deployment/app sa-pull",
+			message:    "the ServiceAccount admission plugin copies ServiceAccount builder's imagePullSecrets into a pod only when the pod is created, and the pod predates the entry",
+			notMessage: "were sent",
+			fix:        "kubectl rollout restart deployment app -n shop",
+		},
+		{
+			name:       "the template's pull Secret was added after the pod was created",
+			docs:       []string{regcred, appDeployment("regcred", "reg.example.com/app:1"), strings.Replace(pod(""), "  serviceAccountName: builder\n", "", 1), refused},
+			want:       "image-pull-auth-failed error shop/Deployment/app regcred",
+			message:    "the pod was made from an earlier pod template",
+			notMessage: "were sent",
+			fix:        "kubectl rollout restart deployment app -n shop",
+		},
+		{
+			name:       "the pod holds the ServiceAccount's pull Secret: its credentials were sent",
+			docs:       []string{builderSA, saPull, asBuilder(appDeployment("", "reg.example.com/app:1")), pod("sa-pull"), refused},
+			want:       "image-pull-auth-failed error shop/Deployment/app sa-pull",
+			message:    "although credentials from sa-pull (reg.example.com) were sent",
+			notMessage: "only when the pod is created",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			findings := analyze(t, nsShop+"---\n"+strings.Join(tc.docs, "---\n"), nil)
+			sameLines(t, brief(findings), []string{tc.want})
+			if len(findings) != 1 {
+				return
+			}
+			f := findings[0]
+			if !strings.Contains(f.Message, tc.message) || strings.Contains(f.Message, tc.notMessage) {
+				t.Errorf("message %q: want %q, never %q", f.Message, tc.message, tc.notMessage)
+			}
+			var fix []string
+			if f.Commands != nil {
+				fix = f.Commands.Fix
+			}
+			if tc.fix != "" && !containsString(fix, tc.fix) {
+				t.Errorf("fix = %v, want %q", fix, tc.fix)
+			}
+			if strings.Contains(f.Remediation, "Refresh the registry credentials") && tc.fix != "" {
+				t.Errorf("remediation blames the credentials: %s", f.Remediation)
+			}
+		})
+	}
+}
