@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/secretscan/secretscan/analyzer/messages"
@@ -57,17 +58,20 @@ func runServiceAccounts(p *pass) {
 		}
 		detail := admissionDetail(denied[0])
 		msg := fmt.Sprintf("%s refuses the pods of %s %s/%s", by, w.Kind, w.Namespace, w.Name)
-		switch denied[0].Signal.Cause {
-		case messages.MountableSecretDenied:
+		callFailed := webhookCallFailed(denied[0])
+		switch {
+		case callFailed:
+			msg = fmt.Sprintf("the apiserver could not call %s, so it refused the pods of %s %s/%s (the webhook's failurePolicy is Fail): %s", by, w.Kind, w.Namespace, w.Name, webhookCallDetail(denied[0]))
+		case denied[0].Signal.Cause == messages.MountableSecretDenied:
 			msg += fmt.Sprintf(": ServiceAccount %s/%s does not list Secret %s among its secrets, and it enforces that", w.Namespace, w.serviceAccount(), secret)
-		case messages.ServiceAccountTokenMissing:
+		case denied[0].Signal.Cause == messages.ServiceAccountTokenMissing:
 			msg = fmt.Sprintf("the ServiceAccount admission plugin refuses the pods of %s %s/%s until the token controller has created ServiceAccount %s's token Secret (clusters before 1.24); if it persists, the token controller is not running", w.Kind, w.Namespace, w.Name, w.serviceAccount())
 		default:
 			if detail != "" {
 				msg += ": " + detail
 			}
 		}
-		p.report(Finding{
+		f := Finding{
 			ID: AdmissionDenied, Namespace: w.Namespace, Object: w.ref(), Pods: w.podNames(), Secret: secret,
 			Reference: "pod creation", Message: msg, Evidence: obsEvidence(denied),
 			Remediation: admissionRemedy(denied[0].Signal, w),
@@ -75,8 +79,69 @@ func runServiceAccounts(p *pass) {
 				fmt.Sprintf("kubectl get events -n %s --field-selector reason=FailedCreate", shellArg(w.Namespace)),
 				"kubectl get validatingwebhookconfigurations,validatingadmissionpolicies",
 			}},
-		})
+		}
+		if callFailed {
+			f.Remediation = webhookCallRemedy(denied[0], w)
+			f.Commands.Confirm = []string{
+				fmt.Sprintf("kubectl get events -n %s --field-selector reason=FailedCreate", shellArg(w.Namespace)),
+				"kubectl get validatingwebhookconfigurations,mutatingwebhookconfigurations -o custom-columns=NAME:.metadata.name,WEBHOOKS:.webhooks[*].name,FAILUREPOLICY:.webhooks[*].failurePolicy",
+			}
+			if svc, ns, ok := webhookService(denied[0].Text); ok {
+				f.Commands.Confirm = append(f.Commands.Confirm, fmt.Sprintf("kubectl get endpoints %s -n %s", shellArg(svc), shellArg(ns)))
+			}
+		}
+		// Pods created and running since the last refusal: whatever refused
+		// them has stopped (a webhook back up, a policy changed).
+		if !anyCurrent(denied) && podsRunSince(w, lastOf(denied)) {
+			f.Severity = SeverityWarning
+			f.Message += fmt.Sprintf(" (transient: the refusals end at %s and the pods have been created and run since)", timeOrUnknown(lastOf(denied)))
+		}
+		p.report(f)
 	}
+}
+
+// webhookCallFailed tells a webhook the apiserver could not reach ("failed
+// calling webhook": down, no endpoints, a timeout, a bad certificate) from a
+// webhook that answered and denied.
+func webhookCallFailed(o observation) bool {
+	return strings.Contains(strings.ToLower(o.Text+" "+o.Signal.Detail), "failed calling webhook")
+}
+
+// webhookCallDetail is why the call failed: the text after "failed to call
+// webhook: " (the request and its network or TLS error).
+func webhookCallDetail(o observation) string {
+	text := oneLine(o.Text)
+	for _, marker := range []string{"failed to call webhook: ", "failed calling webhook "} {
+		if i := strings.Index(strings.ToLower(text), marker); i >= 0 {
+			if marker == "failed to call webhook: " {
+				i += len(marker)
+			}
+			return clipWords(text[i:], 300)
+		}
+	}
+	return admissionDetail(o)
+}
+
+// webhookServiceURL is the in-cluster Service a webhook call was posted to.
+var webhookServiceURL = regexp.MustCompile(`https://([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\.svc[.:/]`)
+
+// webhookService returns the Service and namespace a failed webhook call went to.
+func webhookService(text string) (service, namespace string, ok bool) {
+	m := webhookServiceURL.FindStringSubmatch(text)
+	if m == nil {
+		return "", "", false
+	}
+	return m[1], m[3], true
+}
+
+// webhookCallRemedy: an unreachable webhook is fixed at the webhook, not in
+// the workload it refused.
+func webhookCallRemedy(o observation, w *workload) string {
+	target := "its Service"
+	if svc, ns, ok := webhookService(o.Text); ok {
+		target = fmt.Sprintf("Service %s/%s", ns, svc)
+	}
+	return fmt.Sprintf("Bring webhook %s back (%s must have ready endpoints, and its certificate must be valid), or set its failurePolicy to Ignore or narrow its rules if pods may be created without it; %s %s/%s itself needs no change", o.Signal.Webhook, target, w.Kind, w.Namespace, w.Name)
 }
 
 // checkServiceAccount reports a ServiceAccount of the workload that does not

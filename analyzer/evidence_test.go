@@ -642,3 +642,64 @@ func TestForbiddenExcerpt(t *testing.T) {
 		}
 	}
 }
+
+// A webhook the apiserver could not call is fixed at the webhook, not in the
+// workload; a refusal that ended (pods created and running since) is a
+// warning, as FINDINGS has "a denial that was probably transient".
+func TestAdmissionRefusals(t *testing.T) {
+	callFailed := `Error creating: Internal error occurred: failed calling webhook "validate.kyverno.svc-fail": failed to call webhook: Post "https://kyverno-svc.kyverno.svc:443/validate/fail?timeout=10s": dial tcp 10.96.12.7:443: connect: connection refused`
+	deniedByPolicy := `Error creating: admission webhook "validate.kyverno.svc-fail" denied the request: resource Pod/shop/web-7d9f8c6b5-x was blocked due to the following policies require-labels: check-team: 'validation error: label team is required'`
+	refusal := func(message string) string {
+		return eventDoc("e1", "ReplicaSet", "web-7d9f8c6b5", "rs-web", "Warning", "FailedCreate", "replicaset-controller", message, "2026-11-20T10:00:00Z", 9)
+	}
+	runningPod := podOf("web-7d9f8c6b5-abcde", "pod-web-1", "ReplicaSet", "web-7d9f8c6b5", "containers: [{name: web, image: nginx}]\n", runningSince1010)
+	cases := []struct {
+		name, event   string
+		pods          []string
+		want          string
+		remedy, never string
+		confirm       string
+		messageHas    string
+	}{
+		{
+			name: "webhook down, pods created since: transient", event: refusal(callFailed), pods: []string{runningPod},
+			want: "admission-denied warning shop/Deployment/web ", remedy: "Deployment shop/web itself needs no change", never: "satisfy webhook",
+			confirm: "kubectl get endpoints kyverno-svc -n kyverno", messageHas: `could not call admission webhook validate.kyverno.svc-fail, so it refused the pods of Deployment shop/web (the webhook's failurePolicy is Fail): Post "https://kyverno-svc.kyverno.svc:443/validate/fail?timeout=10s": dial tcp 10.96.12.7:443: connect: connection refused (transient`,
+		},
+		{
+			name: "webhook down, no pod yet", event: refusal(callFailed),
+			want: "admission-denied error shop/Deployment/web ", remedy: "Bring webhook validate.kyverno.svc-fail back (Service kyverno/kyverno-svc", never: "satisfy webhook",
+			messageHas: "could not call admission webhook",
+		},
+		{
+			name: "policy denial, pods created since: transient", event: refusal(deniedByPolicy), pods: []string{runningPod},
+			want: "admission-denied warning shop/Deployment/web ", remedy: "Change Deployment shop/web to satisfy webhook validate.kyverno.svc-fail", never: "needs no change",
+			messageHas: "label team is required' (transient: the refusals end at 2026-11-20T10:00:00Z",
+		},
+		{
+			name: "policy denial, no pod", event: refusal(deniedByPolicy),
+			want: "admission-denied error shop/Deployment/web ", remedy: "Change Deployment shop/web to satisfy webhook", never: "needs no change",
+			messageHas: "admission webhook validate.kyverno.svc-fail refuses the pods of Deployment shop/web: resource Pod/shop/web-7d9f8c6b5-x was blocked",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			docs := append([]string{nsShop, deployment("web", "containers: [{name: web, image: nginx}]\n"), webReplicaSet, tc.event}, tc.pods...)
+			findings := analyze(t, strings.Join(docs, "---\n"), nil)
+			sameLines(t, brief(findings), []string{tc.want})
+			if len(findings) != 1 {
+				return
+			}
+			f := findings[0]
+			if !strings.Contains(f.Remediation, tc.remedy) || strings.Contains(f.Remediation, tc.never) {
+				t.Errorf("remediation %q: want %q, never %q", f.Remediation, tc.remedy, tc.never)
+			}
+			if !strings.Contains(f.Message, tc.messageHas) {
+				t.Errorf("message %q lacks %q", f.Message, tc.messageHas)
+			}
+			if tc.confirm != "" && !containsString(f.Commands.Confirm, tc.confirm) {
+				t.Errorf("confirm = %v, want %q", f.Commands.Confirm, tc.confirm)
+			}
+		})
+	}
+}
