@@ -345,3 +345,77 @@ status:
 		})
 	}
 }
+
+// A Job that has completed starts no pod again: a Secret it read and that is
+// gone since hinders nothing. One that failed keeps its finding (it says why),
+// and a CronJob's next Job is judged from the CronJob's template.
+func TestCompletedJobs(t *testing.T) {
+	job := func(status string) string {
+		return `apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate-v1, namespace: shop, uid: job-migrate}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: app
+        image: busybox:1.36
+        env: [{name: T, valueFrom: {secretKeyRef: {name: onetime-migration, key: k}}}]
+status:
+` + indent(status, "  ")
+	}
+	pod := podOf("migrate-v1-abcde", "pod-migrate", "Job", "migrate-v1", `restartPolicy: Never
+containers:
+- name: app
+  image: busybox:1.36
+  env: [{name: T, valueFrom: {secretKeyRef: {name: onetime-migration, key: k}}}]
+`, `phase: Succeeded
+containerStatuses:
+- {name: app, ready: false, restartCount: 0, image: "busybox:1.36", imageID: x, state: {terminated: {exitCode: 0, reason: Completed, startedAt: "2026-11-10T00:00:10Z", finishedAt: "2026-11-10T00:01:00Z"}}}
+`)
+	cron := `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: backup, namespace: shop, uid: cj-backup}
+spec:
+  schedule: "0 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers: [{name: backup, image: busybox, envFrom: [{secretRef: {name: backup-creds}}]}]
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: backup-29400000
+  namespace: shop
+  uid: job-backup
+  ownerReferences: [{apiVersion: batch/v1, kind: CronJob, name: backup, uid: cj-backup, controller: true}]
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: backup, image: busybox, envFrom: [{secretRef: {name: backup-creds}}]}]
+status:
+  succeeded: 1
+  conditions: [{type: Complete, status: "True"}]
+`
+	cases := []struct {
+		name string
+		docs []string
+		want []string
+	}{
+		{"completed, its Secret deleted since", []string{job("succeeded: 1\nconditions: [{type: Complete, status: \"True\"}]\n"), pod}, nil},
+		{"failed: the finding says why", []string{job("failed: 6\nconditions: [{type: Failed, status: \"True\", reason: BackoffLimitExceeded}]\n")},
+			[]string{"secret-not-found error shop/Job/migrate-v1 onetime-migration"}},
+		{"still running", []string{job("active: 1\n")}, []string{"secret-not-found error shop/Job/migrate-v1 onetime-migration"}},
+		{"a CronJob's completed Job: the next run needs the Secret", []string{cron}, []string{"secret-not-found error shop/CronJob/backup backup-creds"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			sameLines(t, brief(analyze(t, nsShop+"---\n"+strings.Join(tc.docs, "---\n"), nil)), tc.want)
+		})
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -30,6 +31,9 @@ type workload struct {
 	Controllers []controllerRef
 	// Revisions are a Deployment's ReplicaSets, newest revision first.
 	Revisions []revision
+	// Completed is set for a Job of its own (no CronJob) whose status says
+	// Complete: it starts no pod again, so what its spec references no longer matters.
+	Completed bool
 }
 
 type controllerRef struct {
@@ -174,7 +178,13 @@ func buildWorkloads(idx *index) *workloadSet {
 	for _, j := range idx.jobs {
 		owner := s.ownerOfJob(j.Namespace, j.Name, j.OwnerReferences)
 		if owner == nil {
-			setObject(s.get("Job", j.Namespace, j.Name), j.ObjectMeta, &j.Spec.Template)
+			w := s.get("Job", j.Namespace, j.Name)
+			setObject(w, j.ObjectMeta, &j.Spec.Template)
+			for _, c := range j.Status.Conditions {
+				if c.Type == batchv1.JobComplete && c.Status == corev1.ConditionTrue {
+					w.Completed = true
+				}
+			}
 			continue
 		}
 		owner.Controllers = append(owner.Controllers, controllerRef{"Job", j.Name, j.UID})
