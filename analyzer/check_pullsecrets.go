@@ -263,8 +263,17 @@ func checkPullSecrets(p *pass, w *workload) {
 		refs = append(refs, &pullRef{Name: name, By: "the pod spec", FromEvents: true})
 	}
 
+	cleared, authFailures := reportPullSecretsCreatedAfter(p, w, refs, retrievedNames, authFailures)
+
 	j := &pullJudgement{}
 	for _, r := range refs {
+		if cleared[r.Name] {
+			if _, exists := p.idx.secrets[nsName{ns, r.Name}]; !exists {
+				// Without Secrets in the dump: there now, by the pods' account.
+				j.unjudged = append(j.unjudged, r.Name)
+				continue
+			}
+		}
 		base := Finding{Namespace: ns, Object: w.ref(), Pods: unionSorted(nil, r.Pods), Secret: r.Name, Reference: "imagePullSecrets"}
 		specLines := pullSpecLines(w, r)
 		s, exists := p.idx.secrets[nsName{ns, r.Name}]
@@ -406,6 +415,64 @@ func checkPullSecrets(p *pass, w *workload) {
 	}
 
 	checkRegistryCoverage(p, w, refs, j, authFailures)
+}
+
+// reportPullSecretsCreatedAfter reports the pull Secrets the kubelet could
+// not retrieve for a while and that are there now: the dump holds one created
+// at or after the last such failure, or, without Secrets in the dump, the pods
+// have run since the failures. The registry's refusals of the pulls made
+// meanwhile went without those credentials: they are quoted here, and left
+// out of what the registry check judges.
+func reportPullSecretsCreatedAfter(p *pass, w *workload, refs []*pullRef, notRetrieved map[string][]observation, authFailures []observation) (map[string]bool, []observation) {
+	ns := w.Namespace
+	cleared := map[string]bool{}
+	explained := map[int]bool{}
+	for _, r := range refs {
+		obs := notRetrieved[r.Name]
+		if len(obs) == 0 {
+			continue
+		}
+		last := lastOf(obs)
+		var f Finding
+		until := last
+		if s, exists := p.idx.secrets[nsName{ns, r.Name}]; exists {
+			created := s.CreationTimestamp.Time
+			if created.IsZero() || last.IsZero() || created.Before(last) {
+				continue
+			}
+			until = created
+			f.Message = fmt.Sprintf("image pull Secret %s/%s exists (created %s); the kubelet could not retrieve it until %s, so the pulls refused until then went without its credentials and the problem has probably cleared", ns, r.Name, timeOrUnknown(created), timeOrUnknown(last))
+		} else {
+			covered, why := p.covers("Secret", ns, r.Name)
+			ok, when := clearedAfter(w, append(append([]observation(nil), obs...), authFailures...))
+			if covered || !ok {
+				continue
+			}
+			p.noteGap("Secret", why, w)
+			f.Message = fmt.Sprintf("image pull Secret %s/%s could not be retrieved until %s; the pods have run since, so it was probably created then (from events: %s)", ns, r.Name, when, why)
+		}
+		cleared[r.Name] = true
+		var refused []observation
+		for i, o := range authFailures {
+			if !o.Current && !o.Last.After(until) {
+				explained[i] = true
+				refused = append(refused, o)
+			}
+		}
+		f.ID, f.Namespace, f.Object, f.Secret, f.Reference = SecretCreatedAfterFailure, ns, w.ref(), r.Name, "imagePullSecrets"
+		f.Pods = unionSorted(podsOfObs(obs), podsOfObs(refused))
+		f.Evidence = append(append(pullSpecLines(w, r), obsEvidence(obs)...), obsEvidence(refused)...)
+		f.Remediation = "Nothing to do if the pods stay healthy; a pod still backing off retries the pull on its own (delete it to retry at once)"
+		f.Commands = &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.metadata.creationTimestamp}'", shellArg(r.Name), shellArg(ns))}}
+		p.report(f)
+	}
+	var rest []observation
+	for i, o := range authFailures {
+		if !explained[i] {
+			rest = append(rest, o)
+		}
+	}
+	return cleared, rest
 }
 
 // hiddenRegistry is how troubleshoot's redactor writes a registry name it hid.

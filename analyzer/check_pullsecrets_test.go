@@ -428,3 +428,71 @@ imagePullSecrets: [{name: sa-pull}]
 		})
 	}
 }
+
+// A pull Secret the kubelet could not retrieve, created after the failures (or,
+// without Secrets in the dump, one the pods have run since): the refusals of
+// that time went without its credentials, and the problem has cleared.
+func TestPullSecretCreatedAfterFailures(t *testing.T) {
+	regcred := func(created string) string {
+		return strings.Replace(pullSecret("regcred", "kubernetes.io/dockerconfigjson", ".dockerconfigjson", dockerConfig("reg.example.com")),
+			"namespace: shop}", "namespace: shop, creationTimestamp: \""+created+"\"}", 1)
+	}
+	pod := func(status string) string {
+		doc := podOfApp("app-5c9d8f7b6-x1y2z", "reg.example.com/app:1", "regcred")
+		return doc[:strings.Index(doc, "status:\n")] + "status:\n" + indent(status, "  ")
+	}
+	running := "phase: Running\ncontainerStatuses:\n- {name: c0, ready: true, restartCount: 0, image: \"reg.example.com/app:1\", imageID: x, state: {running: {startedAt: \"2026-11-20T09:25:00Z\"}}}\n"
+	waiting := "phase: Pending\ncontainerStatuses:\n- {name: c0, ready: false, restartCount: 0, image: \"reg.example.com/app:1\", imageID: \"\", state: {waiting: {reason: ImagePullBackOff, message: 'Back-off pulling image \"reg.example.com/app:1\"'}}}\n"
+	events := []string{
+		eventDoc("e1", "Pod", "app-5c9d8f7b6-x1y2z", "pod-app", "Warning", "FailedToRetrieveImagePullSecret", "kubelet",
+			`Unable to retrieve some image pull secrets (regcred); attempting to pull the image may not succeed.`, "2026-11-20T09:20:00Z", 5),
+		eventDoc("e2", "Pod", "app-5c9d8f7b6-x1y2z", "pod-app", "Warning", "Failed", "kubelet",
+			`Failed to pull image "reg.example.com/app:1": failed to pull and unpack image "reg.example.com/app:1": failed to resolve reference "reg.example.com/app:1": pulling from host reg.example.com failed with status code [manifests 1]: 401 Unauthorized`, "2026-11-20T09:20:00Z", 5),
+	}
+	noSecrets := coverageStub{"Secret": "kubectl cluster-info dump holds no Secrets"}
+	cases := []struct {
+		name        string
+		docs        []string
+		cov         Coverage
+		want        []string
+		wantMessage string
+	}{
+		{
+			name:        "created after the last failure, the pod runs since",
+			docs:        []string{regcred("2026-11-20T09:21:00Z"), pod(running)},
+			want:        []string{"secret-created-after-failure info shop/Deployment/app regcred"},
+			wantMessage: "exists (created 2026-11-20T09:21:00Z); the kubelet could not retrieve it until 2026-11-20T09:20:00Z, so the pulls refused until then went without its credentials",
+		},
+		{
+			name:        "without Secrets in the dump: the pod runs since the failures",
+			docs:        []string{pod(running)},
+			cov:         noSecrets,
+			want:        []string{"coverage-gap info /Secret/ ", "secret-created-after-failure info shop/Deployment/app regcred"},
+			wantMessage: "could not be retrieved until 2026-11-20T09:20:00Z; the pods have run since, so it was probably created then (from events: kubectl cluster-info dump holds no Secrets)",
+		},
+		{
+			name: "without Secrets in the dump, the pod still waits: missing",
+			docs: []string{pod(waiting)},
+			cov:  noSecrets,
+			want: []string{"pull-secret-not-found error shop/Deployment/app regcred"},
+		},
+		{
+			name:        "created before the failures: the credentials were sent and refused",
+			docs:        []string{regcred("2026-11-20T08:00:00Z"), pod(waiting)},
+			want:        []string{"image-pull-auth-failed error shop/Deployment/app regcred"},
+			wantMessage: "although credentials from regcred (reg.example.com) were sent",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			docs := append([]string{nsShop, appDeployment("regcred", "reg.example.com/app:1")}, tc.docs...)
+			findings := analyze(t, strings.Join(append(docs, events...), "---\n"), tc.cov)
+			sameLines(t, brief(findings), tc.want)
+			for _, f := range findings {
+				if f.ID != CoverageGap && !strings.Contains(f.Message, tc.wantMessage) {
+					t.Errorf("message %q lacks %q", f.Message, tc.wantMessage)
+				}
+			}
+		})
+	}
+}
