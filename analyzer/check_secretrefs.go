@@ -242,6 +242,7 @@ func checkSecretUse(p *pass, w *workload, u *usage, obs []observation) {
 // did not): in another namespace, a deleted legacy token, or simply absent.
 func (p *pass) reportMissingSecret(w *workload, u *usage, required []SecretRef, obs []observation, uncoveredWhy string) {
 	ns := w.Namespace
+	report := func(f Finding) { p.report(forEphemeralOnly(w, required, f)) }
 	notFound := filterObs(obs, messages.SecretNotFound)
 	evidence := append(specEvidence(w, required), obsEvidence(filterObs(obs, messages.SecretNotFound, messages.MountTimeout))...)
 	evidence = append(evidence, rolloutEvidence(w, u)...)
@@ -269,7 +270,7 @@ func (p *pass) reportMissingSecret(w *workload, u *usage, required []SecretRef, 
 		f.Commands = &Commands{Confirm: confirm, Fix: []string{
 			fmt.Sprintf("kubectl create -n %s -f - <<'EOF'\napiVersion: v1\nkind: Secret\nmetadata:\n  name: %s\n  annotations:\n    kubernetes.io/service-account.name: %s\ntype: kubernetes.io/service-account-token\nEOF", shellArg(ns), yamlScalar(u.Secret), yamlScalar(sa)),
 		}}
-		p.report(f)
+		report(f)
 		return
 	}
 	if uncoveredWhy == "" {
@@ -286,7 +287,7 @@ func (p *pass) reportMissingSecret(w *workload, u *usage, required []SecretRef, 
 					fmt.Sprintf("kubectl get secret %s -n %s -o json | jq 'del(.metadata.namespace, .metadata.uid, .metadata.resourceVersion, .metadata.creationTimestamp, .metadata.ownerReferences, .metadata.managedFields, .metadata.annotations[\"kubectl.kubernetes.io/last-applied-configuration\"])' | kubectl create -n %s -f -", shellArg(u.Secret), shellArg(others[0]), shellArg(ns)),
 				}
 			}
-			p.report(f)
+			report(f)
 			return
 		}
 	}
@@ -297,7 +298,7 @@ func (p *pass) reportMissingSecret(w *workload, u *usage, required []SecretRef, 
 		f.Message = fmt.Sprintf("Secret name %q is an unexpanded template variable: the manifest was applied without substitution", u.Secret)
 		f.Remediation = fmt.Sprintf("Render the manifest of %s %s/%s with its variables substituted and apply it again", w.Kind, ns, w.Name)
 		f.Commands = &Commands{Confirm: []string{fmt.Sprintf("kubectl get %s %s -n %s -o yaml", shellArg(strings.ToLower(w.Kind)), shellArg(w.Name), shellArg(ns))}}
-		p.report(f)
+		report(f)
 		return
 	}
 	if uncoveredWhy == "" {
@@ -321,7 +322,7 @@ func (p *pass) reportMissingSecret(w *workload, u *usage, required []SecretRef, 
 	if fix != "" {
 		f.Commands.Fix = []string{fix}
 	}
-	p.report(f)
+	report(f)
 }
 
 // checkExistingSecret checks a Secret that exists: the keys asked for, whether
@@ -504,11 +505,11 @@ func (p *pass) reportMissingKeys(w *workload, u *usage, refs []SecretRef, keyObs
 		}
 		confirm = append(confirm, producerConfirm(pr)...)
 	}
-	p.report(Finding{
+	p.report(forEphemeralOnly(w, refs, Finding{
 		ID: SecretKeyNotFound, Namespace: ns, Object: w.ref(), Pods: unionSorted(u.podsOf(refs), podsOfObs(keyObs)), Secret: u.Secret,
 		Reference: refDesc, Message: msg, Evidence: evidence, Remediation: remediation,
 		Commands: &Commands{Confirm: confirm, Fix: fix},
-	})
+	}))
 }
 
 // secretMountProblems reports mount failures with no missing-Secret cause: the
@@ -675,14 +676,77 @@ func describeObsRefs(obs []observation) string {
 	return strings.Join(parts, ", ")
 }
 
-// specEvidence quotes where the workload's spec makes each reference.
+// specEvidence quotes where each reference is made: the workload's template
+// when it holds it, else the pods that do (an ephemeral container added by
+// kubectl debug, a pod of an older template, a workload whose template the
+// dump lacks); never a spec that does not hold it.
 func specEvidence(w *workload, refs []SecretRef) []string {
+	var template []SecretRef
+	if w.Template != nil {
+		template = secretRefs(&w.Template.Spec)
+	}
 	var out []string
 	for _, r := range refs {
-		where := fmt.Sprintf("%s %s/%s", w.Kind, w.Namespace, w.Name)
-		out = appendUnique(out, fmt.Sprintf("%s spec: %s", where, r.specPath()))
+		if containsRef(template, r) {
+			out = appendUnique(out, fmt.Sprintf("%s %s/%s spec: %s", w.Kind, w.Namespace, w.Name, r.specPath()))
+			continue
+		}
+		var pods []string
+		for _, p := range w.Pods {
+			if containsRef(secretRefs(&p.Spec), r) {
+				pods = append(pods, p.Name)
+			}
+		}
+		if len(pods) == 0 {
+			continue
+		}
+		sort.Strings(pods)
+		line := fmt.Sprintf("Pod %s/%s spec: %s", w.Namespace, pods[0], r.specPath())
+		if len(pods) > 1 {
+			line += fmt.Sprintf(" (and %d more %s)", len(pods)-1, plural(len(pods)-1, "pod", "pods"))
+		}
+		out = appendUnique(out, line)
 	}
 	return out
+}
+
+// forEphemeralOnly adjusts a finding whose references are all made by
+// ephemeral containers (kubectl debug): they belong to the pod, not to the
+// workload's template, and the pod's own containers run without them. Such
+// a container cannot be changed or removed; it goes with its pod.
+func forEphemeralOnly(w *workload, refs []SecretRef, f Finding) Finding {
+	if len(refs) == 0 {
+		return f
+	}
+	var containers []string
+	for _, r := range refs {
+		if r.ContainerKind != containerEphemeral {
+			return f
+		}
+		containers = appendUnique(containers, r.Container)
+	}
+	pods := strings.Join(f.Pods, ", ")
+	if pods == "" {
+		pods = "its pod"
+	}
+	what := plural(len(containers), "ephemeral container ", "ephemeral containers ") + strings.Join(containers, ", ")
+	if f.Severity == 0 || f.Severity == SeverityError {
+		f.Severity = SeverityWarning
+	}
+	f.Message += fmt.Sprintf("; only %s of %s (added by kubectl debug) %s it: the pod's own containers run without it", what, pods, plural(len(containers), "needs", "need"))
+	f.Remediation = fmt.Sprintf("Create the Secret (or key) in namespace %s if the debug session needs it; an ephemeral container cannot be changed or removed, so otherwise leave it (it goes away with the pod) or delete the pod. %s %s/%s itself needs no change", w.Namespace, w.Kind, w.Namespace, w.Name)
+	return f
+}
+
+// containsRef tells whether refs make the very reference r.
+func containsRef(refs []SecretRef, r SecretRef) bool {
+	for _, o := range refs {
+		if o.Path == r.Path && o.Container == r.Container && o.ContainerKind == r.ContainerKind && o.EnvVar == r.EnvVar &&
+			o.Volume == r.Volume && o.Secret == r.Secret && o.Key == r.Key {
+			return true
+		}
+	}
+	return false
 }
 
 // filterObs keeps the observations of the given causes.

@@ -169,9 +169,18 @@ func observePod(p *pass, w *workload, pod *corev1.Pod) []observation {
 	statuses = append(statuses, pod.Status.InitContainerStatuses...)
 	statuses = append(statuses, pod.Status.ContainerStatuses...)
 	statuses = append(statuses, pod.Status.EphemeralContainerStatuses...)
-	for _, cs := range statuses {
+	for i, cs := range statuses {
+		// Which list a container is in matters to the reader: an init
+		// container blocks the pod, an ephemeral one (kubectl debug) does not.
+		label := "container"
+		switch {
+		case i < len(pod.Status.InitContainerStatuses):
+			label = "init container"
+		case i >= len(pod.Status.InitContainerStatuses)+len(pod.Status.ContainerStatuses):
+			label = "ephemeral container"
+		}
 		if wait := cs.State.Waiting; wait != nil && wait.Message != "" {
-			evidence := fmt.Sprintf("Pod %s container %s waiting %s: %s", pod.Name, cs.Name, wait.Reason, oneLine(wait.Message))
+			evidence := fmt.Sprintf("Pod %s %s %s waiting %s: %s", pod.Name, label, cs.Name, wait.Reason, oneLine(wait.Message))
 			for _, sig := range messages.Classify(wait.Message) {
 				out = append(out, p.withSecrets(w, observation{Signal: sig, Evidence: evidence, Text: wait.Message, Reason: wait.Reason, Count: 1, Pod: pod.Name, Current: true})...)
 			}
@@ -184,7 +193,7 @@ func observePod(p *pass, w *workload, pod *corev1.Pod) []observation {
 				if len(sigs) == 0 {
 					continue
 				}
-				evidence := fmt.Sprintf("Pod %s container %s last terminated %s (exit %d, %s): %s", pod.Name, cs.Name, term.Reason, term.ExitCode, term.FinishedAt.UTC().Format(time.RFC3339), clip(oneLine(line), 400))
+				evidence := fmt.Sprintf("Pod %s %s %s last terminated %s (exit %d, %s): %s", pod.Name, label, cs.Name, term.Reason, term.ExitCode, term.FinishedAt.UTC().Format(time.RFC3339), clip(oneLine(line), 400))
 				for _, sig := range sigs {
 					out = append(out, p.withSecrets(w, observation{Signal: sig, Evidence: evidence, Text: line, Reason: term.Reason, Last: term.FinishedAt.Time, Count: 1, Pod: pod.Name})...)
 				}
