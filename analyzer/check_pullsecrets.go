@@ -330,6 +330,14 @@ func checkPullSecrets(p *pass, w *workload) {
 				Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s", shellArg(r.Name), shellArg(ns))},
 				Fix:     []string{fmt.Sprintf("kubectl create secret docker-registry %s -n %s --docker-server=REGISTRY --docker-username=USER --docker-password=PASSWORD", shellArg(r.Name), shellArg(ns))},
 			}
+			if others := otherNamespaces(p.idx.secretNamespace[r.Name], ns); covered && pr == nil && len(others) > 0 && !templateVariable(r.Name) {
+				f.Message += fmt.Sprintf("; a Secret of that name exists in namespace %s, but the kubelet reads pull Secrets from the pod's own namespace only", strings.Join(others, ", "))
+				f.Remediation = fmt.Sprintf("Copy the pull Secret into namespace %s (the command below pipes it without printing its values), or fix the name in %s", ns, r.By)
+				f.Commands.Fix = nil
+				if commandSafe(others[0]) {
+					f.Commands.Fix = []string{copySecretCommand(r.Name, others[0], ns)}
+				}
+			}
 			if pr != nil {
 				// Ready: the producer believes the Secret is in place.
 				f.Message += fmt.Sprintf("; %s reports Ready (%s), so it was probably deleted after the last sync", pr, clipWords(pr.Condition, 160))

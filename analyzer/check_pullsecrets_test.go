@@ -62,6 +62,13 @@ imagePullSecrets: [{name: sa-regcred}]
 			want: []string{"pull-secret-not-found error shop/Deployment/app regcred"},
 		},
 		{
+			name: "pull Secret only in another namespace",
+			docs: []string{strings.Replace(pullSecret("regcred", "kubernetes.io/dockerconfigjson", ".dockerconfigjson", dockerConfig("reg.example.com")), "namespace: shop", "namespace: payments", 1),
+				appDeployment("regcred", "reg.example.com/app:1")},
+			want:    []string{"pull-secret-not-found error shop/Deployment/app regcred"},
+			message: []string{"a Secret of that name exists in namespace payments, but the kubelet reads pull Secrets from the pod's own namespace only"},
+		},
+		{
 			name: "pull Secret missing, named by the ServiceAccount",
 			docs: []string{saWithPull, strings.Replace(appDeployment("", "reg.example.com/app:1"), "containers:", "serviceAccountName: builder\n      containers:", 1)},
 			want: []string{"pull-secret-not-found error shop/Deployment/app sa-regcred"},

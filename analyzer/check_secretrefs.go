@@ -281,11 +281,7 @@ func (p *pass) reportMissingSecret(w *workload, u *usage, required []SecretRef, 
 			f.Remediation = fmt.Sprintf("Copy the Secret into namespace %s (the command below pipes it without printing its values), or point %s %s/%s at a Secret of its own namespace", ns, w.Kind, ns, w.Name)
 			f.Commands = &Commands{Confirm: confirm}
 			if commandSafe(others[0]) {
-				f.Commands.Fix = []string{
-					// create, not apply: apply would keep a second copy of the values
-					// in the last-applied-configuration annotation.
-					fmt.Sprintf("kubectl get secret %s -n %s -o json | jq 'del(.metadata.namespace, .metadata.uid, .metadata.resourceVersion, .metadata.creationTimestamp, .metadata.ownerReferences, .metadata.managedFields, .metadata.annotations[\"kubectl.kubernetes.io/last-applied-configuration\"])' | kubectl create -n %s -f -", shellArg(u.Secret), shellArg(others[0]), shellArg(ns)),
-				}
+				f.Commands.Fix = []string{copySecretCommand(u.Secret, others[0], ns)}
 			}
 			report(f)
 			return
@@ -323,6 +319,13 @@ func (p *pass) reportMissingSecret(w *workload, u *usage, required []SecretRef, 
 		f.Commands.Fix = []string{fix}
 	}
 	report(f)
+}
+
+// copySecretCommand copies a Secret into another namespace without printing
+// its values. create, not apply: apply would keep a second copy of the values
+// in the last-applied-configuration annotation.
+func copySecretCommand(name, from, to string) string {
+	return fmt.Sprintf("kubectl get secret %s -n %s -o json | jq 'del(.metadata.namespace, .metadata.uid, .metadata.resourceVersion, .metadata.creationTimestamp, .metadata.ownerReferences, .metadata.managedFields, .metadata.annotations[\"kubectl.kubernetes.io/last-applied-configuration\"])' | kubectl create -n %s -f -", shellArg(name), shellArg(from), shellArg(to))
 }
 
 // checkExistingSecret checks a Secret that exists: the keys asked for, whether
@@ -534,11 +537,20 @@ func secretMountProblems(p *pass, w *workload, u *usage, obs []observation) bool
 		if len(nodeList) > 0 {
 			msg += " on " + strings.Join(nodeList, ", ")
 		}
-		msg += "; this is the kubelet's identity, not the pod's ServiceAccount, and usually a race at scheduling or after the Secret was recreated"
+		remedy := "Usually clears by itself; if it persists, delete the pod so it is rescheduled, and check that the node's kubelet runs with its own system:node:<name> credentials"
+		if user, unknown := unknownNodeUser(nodeObs); unknown {
+			// The authorizer could not tell which node the kubelet is: its
+			// credentials are in group system:nodes without a system:node:<name>
+			// user name. No race: every Secret of every pod there is refused.
+			msg += fmt.Sprintf(": unknown node for user %q, so the kubelet's credentials are not a node identity (user system:node:<node name> in group system:nodes), and it is refused every Secret until they are; this is the kubelet's identity, not the pod's ServiceAccount", user)
+			remedy = "Give the node's kubelet a client certificate for user system:node:<node name> in group system:nodes (kubeadm join, or approve its CSR: kubectl get csr), restart the kubelet, then delete the pod so it is retried"
+		} else {
+			msg += "; this is the kubelet's identity, not the pod's ServiceAccount, and usually a race at scheduling or after the Secret was recreated"
+		}
 		p.report(Finding{
 			ID: NodeSecretForbidden, Namespace: ns, Object: w.ref(), Pods: podsOfObs(nodeObs), Secret: u.Secret,
 			Reference: describeRefs(u.Refs), Message: msg, Evidence: obsEvidence(nodeObs),
-			Remediation: "Usually clears by itself; if it persists, delete the pod so it is rescheduled, and check that the node's kubelet runs with its own system:node:<name> credentials",
+			Remediation: remedy,
 			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get pod -n %s -o wide | grep %s", shellArg(ns), shellArg(w.Name))}},
 		})
 		reported = true
@@ -565,6 +577,23 @@ func secretMountProblems(p *pass, w *workload, u *usage, obs []observation) bool
 		reported = true
 	}
 	return reported
+}
+
+// unknownNodeUser finds the node authorizer's "unknown node for user" reason:
+// the user is in group system:nodes but is not named system:node:<node>.
+func unknownNodeUser(obs []observation) (string, bool) {
+	for _, o := range obs {
+		for _, text := range []string{o.Signal.Detail, o.Text} {
+			if _, rest, ok := strings.Cut(text, "unknown node for user "); ok {
+				rest = strings.TrimLeft(rest, `"'`)
+				if i := strings.IndexAny(rest, "\"' \n"); i >= 0 {
+					rest = rest[:i]
+				}
+				return rest, true
+			}
+		}
+	}
+	return "", false
 }
 
 func mountCause(obs []observation) string {

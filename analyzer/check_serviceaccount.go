@@ -63,7 +63,7 @@ func runServiceAccounts(p *pass) {
 		case callFailed:
 			msg = fmt.Sprintf("the apiserver could not call %s, so it refused the pods of %s %s/%s (the webhook's failurePolicy is Fail): %s", by, w.Kind, w.Namespace, w.Name, webhookCallDetail(denied[0]))
 		case denied[0].Signal.Cause == messages.MountableSecretDenied:
-			msg += fmt.Sprintf(": ServiceAccount %s/%s does not list Secret %s among its secrets, and it enforces that", w.Namespace, w.serviceAccount(), secret)
+			msg += fmt.Sprintf(": ServiceAccount %s/%s does not list Secret %s among its %s, and it enforces that", w.Namespace, w.serviceAccount(), secret, mountableList(denied[0].Signal))
 		case denied[0].Signal.Cause == messages.ServiceAccountTokenMissing:
 			msg = fmt.Sprintf("the ServiceAccount admission plugin refuses the pods of %s %s/%s until the token controller has created ServiceAccount %s's token Secret (clusters before 1.24); if it persists, the token controller is not running", w.Kind, w.Namespace, w.Name, w.serviceAccount())
 		default:
@@ -222,6 +222,15 @@ func checkServiceAccount(p *pass, w *workload, sa string, saObs []observation, i
 	p.report(f)
 }
 
+// mountableList is the ServiceAccount list the mountable-secrets check read:
+// imagePullSecrets for a pull Secret, secrets for volumes and env.
+func mountableList(sig messages.Signal) string {
+	if len(sig.PullSecrets) > 0 || sig.Detail == "imagePullSecret" {
+		return "imagePullSecrets"
+	}
+	return "secrets"
+}
+
 // allSuperseded tells whether every observation comes from a superseded revision.
 func allSuperseded(w *workload, obs []observation) bool {
 	for _, o := range obs {
@@ -237,7 +246,7 @@ func admissionRemedy(sig messages.Signal, w *workload) string {
 	case sig.Cause == messages.ServiceAccountTokenMissing:
 		return fmt.Sprintf("Usually clears within seconds once the token controller creates the token Secret; if it does not, check that kube-controller-manager runs with its service-account private key, then recreate the pods of %s %s/%s", w.Kind, w.Namespace, w.Name)
 	case sig.Cause == messages.MountableSecretDenied:
-		return fmt.Sprintf("List the Secret under the ServiceAccount's secrets (or imagePullSecrets), or remove the kubernetes.io/enforce-mountable-secrets annotation from ServiceAccount %s/%s", w.Namespace, w.serviceAccount())
+		return fmt.Sprintf("List the Secret under the ServiceAccount's %s, or remove the kubernetes.io/enforce-mountable-secrets annotation from ServiceAccount %s/%s", mountableList(sig), w.Namespace, w.serviceAccount())
 	case sig.Webhook != "":
 		return fmt.Sprintf("Change %s %s/%s to satisfy webhook %s, or ask its owners for an exception", w.Kind, w.Namespace, w.Name, sig.Webhook)
 	case strings.Contains(strings.ToLower(sig.Detail), "podsecurity"):

@@ -703,3 +703,51 @@ func TestAdmissionRefusals(t *testing.T) {
 		})
 	}
 }
+
+// The ServiceAccount admission's mountable-secrets check reads the
+// ServiceAccount's secrets for volumes and env, its imagePullSecrets for pull
+// Secrets; the finding names the list that lacks the Secret (reference §1g).
+func TestMountableSecretsDenial(t *testing.T) {
+	cases := []struct{ name, denial, list string }{
+		{"volume", `Error creating: pods "web-7d9f8c6b5-" is forbidden: volume with secret.secretName="db-creds" is not allowed because service account default does not reference that secret`, "secrets"},
+		{"image pull Secret", `Error creating: pods "web-7d9f8c6b5-" is forbidden: imagePullSecrets[0].name="regcred" is not allowed because service account default does not reference that imagePullSecret`, "imagePullSecrets"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			docs := []string{nsShop, deployment("web", "containers: [{name: web, image: nginx}]\n"), webReplicaSet,
+				eventDoc("e1", "ReplicaSet", "web-7d9f8c6b5", "rs-web", "Warning", "FailedCreate", "replicaset-controller", tc.denial, "2026-11-20T10:00:00Z", 9)}
+			findings := analyze(t, strings.Join(docs, "---\n"), nil)
+			if len(findings) != 1 || findings[0].ID != AdmissionDenied {
+				t.Fatalf("want one admission-denied, got %v", brief(findings))
+			}
+			f := findings[0]
+			if want := "among its " + tc.list + ", and it enforces that"; !strings.Contains(f.Message, want) {
+				t.Errorf("message %q lacks %q", f.Message, want)
+			}
+			if want := "List the Secret under the ServiceAccount's " + tc.list + ","; !strings.Contains(f.Remediation, want) {
+				t.Errorf("remediation %q lacks %q", f.Remediation, want)
+			}
+		})
+	}
+}
+
+// "unknown node for user" is no race: the kubelet's credentials are not a
+// node identity, and the remediation says so.
+func TestNodeAuthorizerUnknownNode(t *testing.T) {
+	docs := strings.Join([]string{nsShop, webReplicaSet, secret("db-credentials", "", "x"), secret("db", "", "password"),
+		webPod("web-7d9f8c6b5-abcde", containerCreating),
+		eventDoc("e1", "Pod", "web-7d9f8c6b5-abcde", "pod-web-7d9f8c6b5-abcde", "Warning", "FailedMount", "kubelet",
+			`MountVolume.SetUp failed for volume "creds" : secrets "db-credentials" is forbidden: User "system:node:node-1" cannot get resource "secrets" in API group "" in the namespace "shop": unknown node for user "system:node:node-1"`, "2026-11-20T10:05:00Z", 2),
+	}, "---\n")
+	findings := analyze(t, docs, nil)
+	sameLines(t, brief(findings), []string{"node-secret-forbidden warning shop/Deployment/web db-credentials"})
+	f := findings[0]
+	for _, want := range []string{`unknown node for user "system:node:node-1", so the kubelet's credentials are not a node identity`} {
+		if !strings.Contains(f.Message, want) {
+			t.Errorf("message %q lacks %q", f.Message, want)
+		}
+	}
+	if strings.Contains(f.Message, "race") || !strings.Contains(f.Remediation, "client certificate for user system:node:<node name> in group system:nodes") {
+		t.Errorf("message %q / remediation %q", f.Message, f.Remediation)
+	}
+}
