@@ -69,7 +69,7 @@ func Analyze(ctx context.Context, c Cluster) (*Result, error) {
 					check.Run(p)
 				}
 				p.noteEventGap()
-				results <- result{p.dropIgnored(consolidate(p.findings)), p.gaps}
+				results <- result{p.dropIgnored(p.dropCompletedJobs(consolidate(p.findings))), p.gaps}
 			}
 		}()
 	}
@@ -398,6 +398,21 @@ func appendUnique(list []string, more ...string) []string {
 		}
 	}
 	return list
+}
+
+// dropCompletedJobs removes the findings of Jobs that have completed: a
+// finished Job starts no pod again, so a Secret it read and that is gone
+// since (a one-time migration credential) hinders nothing. A Job that
+// failed keeps its findings: they say why it failed.
+func (p *pass) dropCompletedJobs(findings []Finding) []Finding {
+	out := findings[:0]
+	for _, f := range findings {
+		if w, ok := p.workloads.byKey[objectKey{f.Object.Kind, f.Namespace, f.Object.Name}]; ok && w.Completed {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
 }
 
 // IgnoreAnnotation on a workload, a bare Pod or a Secret lists finding IDs

@@ -35,6 +35,9 @@ type pullRef struct {
 	Note  string
 	Index int
 	Pods  []string
+	// FromEvents is set for a name only the kubelet's events give: no
+	// template, pod or ServiceAccount of the dump lists it.
+	FromEvents bool
 }
 
 // named is "named by X" for messages, with the note that qualifies it.
@@ -217,6 +220,31 @@ func checkPullSecrets(p *pass, w *workload) {
 	authFailures := filterObs(obs, messages.ImagePullAuthFailed)
 	unparseable := filterObs(obs, messages.PullSecretUnparseable)
 
+	known := map[string]bool{}
+	for _, r := range refs {
+		known[r.Name] = true
+	}
+	// Failures of a replaced revision about a pull Secret no current spec
+	// names, or about pulls made with other credentials, are history.
+	var oldNotRetrieved, oldAuthFailures []observation
+	notRetrieved, oldNotRetrieved = splitObs(notRetrieved, func(o observation) bool {
+		if supersededRevision(w, o) == nil {
+			return false
+		}
+		for _, name := range o.Signal.PullSecrets {
+			if known[name] {
+				return false
+			}
+		}
+		return true
+	})
+	authFailures, oldAuthFailures = splitObs(authFailures, func(o observation) bool {
+		rev := supersededRevision(w, o)
+		return rev != nil && !pullMadeNow(w, rev, o.Signal.Image)
+	})
+	if len(oldNotRetrieved) > 0 || len(oldAuthFailures) > 0 {
+		reportSupersededPulls(p, w, oldNotRetrieved, oldAuthFailures)
+	}
 	// Names the kubelet reported it could not retrieve, even where the spec is not in the dump.
 	retrievedNames := map[string][]observation{}
 	for _, o := range notRetrieved {
@@ -224,20 +252,30 @@ func checkPullSecrets(p *pass, w *workload) {
 			retrievedNames[name] = append(retrievedNames[name], o)
 		}
 	}
-	known := map[string]bool{}
-	for _, r := range refs {
-		known[r.Name] = true
-	}
+	var fromEvents []string
 	for name := range retrievedNames {
 		if !known[name] {
-			refs = append(refs, &pullRef{Name: name, By: "the pod spec"})
+			fromEvents = append(fromEvents, name)
 		}
 	}
+	sort.Strings(fromEvents)
+	for _, name := range fromEvents {
+		refs = append(refs, &pullRef{Name: name, By: "the pod spec", FromEvents: true})
+	}
+
+	cleared, authFailures := reportPullSecretsCreatedAfter(p, w, refs, retrievedNames, authFailures)
 
 	j := &pullJudgement{}
 	for _, r := range refs {
+		if cleared[r.Name] {
+			if _, exists := p.idx.secrets[nsName{ns, r.Name}]; !exists {
+				// Without Secrets in the dump: there now, by the pods' account.
+				j.unjudged = append(j.unjudged, r.Name)
+				continue
+			}
+		}
 		base := Finding{Namespace: ns, Object: w.ref(), Pods: unionSorted(nil, r.Pods), Secret: r.Name, Reference: "imagePullSecrets"}
-		specLine := pullSpecLine(w, r)
+		specLines := pullSpecLines(w, r)
 		s, exists := p.idx.secrets[nsName{ns, r.Name}]
 		if !exists {
 			covered, why := p.covers("Secret", ns, r.Name)
@@ -265,7 +303,7 @@ func checkPullSecrets(p *pass, w *workload) {
 					f.ID = PullSecretMalformed
 					f.Pods = unionSorted(f.Pods, podsOfObs(unparseable))
 					f.Message = fmt.Sprintf("image pull Secret %s/%s is unusable: the kubelet could not parse it (from events: %s)", ns, r.Name, why)
-					f.Evidence = append([]string{specLine}, obsEvidence(unparseable)...)
+					f.Evidence = append(specLines, obsEvidence(unparseable)...)
 					f.Remediation = fmt.Sprintf("Recreate %s/%s from a working docker login (kubectl create secret docker-registry, or --from-file=.dockerconfigjson=$HOME/.docker/config.json)", ns, r.Name)
 					f.Commands = &Commands{Confirm: []string{pullRegistriesCommand(p, ns, r.Name)}}
 					p.report(f)
@@ -278,7 +316,7 @@ func checkPullSecrets(p *pass, w *workload) {
 			f := base
 			f.ID = PullSecretNotFound
 			f.Pods = unionSorted(f.Pods, podsOfObs(retrievedNames[r.Name]))
-			f.Evidence = append([]string{specLine}, evidence...)
+			f.Evidence = append(specLines, evidence...)
 			f.Message = fmt.Sprintf("image pull Secret %s/%s, %s, does not exist", ns, r.Name, r.named())
 			if templateVariable(r.Name) {
 				f.Message = fmt.Sprintf("image pull Secret name %q, %s, is an unexpanded template variable: the manifest was applied without substitution", r.Name, r.named())
@@ -291,6 +329,14 @@ func checkPullSecrets(p *pass, w *workload) {
 			f.Commands = &Commands{
 				Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s", shellArg(r.Name), shellArg(ns))},
 				Fix:     []string{fmt.Sprintf("kubectl create secret docker-registry %s -n %s --docker-server=REGISTRY --docker-username=USER --docker-password=PASSWORD", shellArg(r.Name), shellArg(ns))},
+			}
+			if others := otherNamespaces(p.idx.secretNamespace[r.Name], ns); covered && pr == nil && len(others) > 0 && !templateVariable(r.Name) {
+				f.Message += fmt.Sprintf("; a Secret of that name exists in namespace %s, but the kubelet reads pull Secrets from the pod's own namespace only", strings.Join(others, ", "))
+				f.Remediation = fmt.Sprintf("Copy the pull Secret into namespace %s (the command below pipes it without printing its values), or fix the name in %s", ns, r.By)
+				f.Commands.Fix = nil
+				if commandSafe(others[0]) {
+					f.Commands.Fix = []string{copySecretCommand(r.Name, others[0], ns)}
+				}
 			}
 			if pr != nil {
 				// Ready: the producer believes the Secret is in place.
@@ -310,7 +356,7 @@ func checkPullSecrets(p *pass, w *workload) {
 		if !readable {
 			f := base
 			f.ID = PullSecretWrongType
-			f.Evidence = []string{specLine, fmt.Sprintf("Secret %s/%s has type %s and keys [%s]", ns, r.Name, secretType(s), strings.Join(secretKeys(s), ", "))}
+			f.Evidence = append(specLines, fmt.Sprintf("Secret %s/%s has type %s and keys [%s]", ns, r.Name, secretType(s), strings.Join(secretKeys(s), ", ")))
 			if isDockerConfigType(s.Type) {
 				f.Message = fmt.Sprintf("image pull Secret %s/%s is of type %s but has no %s key, so the kubelet ignores it", ns, r.Name, s.Type, dockerKeyFor(s.Type))
 			} else {
@@ -363,7 +409,7 @@ func checkPullSecrets(p *pass, w *workload) {
 			f.ID = PullSecretMalformed
 			f.Message = fmt.Sprintf("image pull Secret %s/%s is unusable: %s", ns, r.Name, problem)
 			pullStillWorks(w, authFailures, &f)
-			f.Evidence = append([]string{specLine}, obsEvidence(unparseable)...)
+			f.Evidence = append(specLines, obsEvidence(unparseable)...)
 			f.Remediation = fmt.Sprintf("Recreate %s/%s from a working docker login (kubectl create secret docker-registry, or --from-file=.dockerconfigjson=$HOME/.docker/config.json)", ns, r.Name)
 			f.Commands = &Commands{
 				Confirm: []string{pullRegistriesCommand(p, ns, r.Name)},
@@ -377,6 +423,64 @@ func checkPullSecrets(p *pass, w *workload) {
 	}
 
 	checkRegistryCoverage(p, w, refs, j, authFailures)
+}
+
+// reportPullSecretsCreatedAfter reports the pull Secrets the kubelet could
+// not retrieve for a while and that are there now: the dump holds one created
+// at or after the last such failure, or, without Secrets in the dump, the pods
+// have run since the failures. The registry's refusals of the pulls made
+// meanwhile went without those credentials: they are quoted here, and left
+// out of what the registry check judges.
+func reportPullSecretsCreatedAfter(p *pass, w *workload, refs []*pullRef, notRetrieved map[string][]observation, authFailures []observation) (map[string]bool, []observation) {
+	ns := w.Namespace
+	cleared := map[string]bool{}
+	explained := map[int]bool{}
+	for _, r := range refs {
+		obs := notRetrieved[r.Name]
+		if len(obs) == 0 {
+			continue
+		}
+		last := lastOf(obs)
+		var f Finding
+		until := last
+		if s, exists := p.idx.secrets[nsName{ns, r.Name}]; exists {
+			created := s.CreationTimestamp.Time
+			if created.IsZero() || last.IsZero() || created.Before(last) {
+				continue
+			}
+			until = created
+			f.Message = fmt.Sprintf("image pull Secret %s/%s exists (created %s); the kubelet could not retrieve it until %s, so the pulls refused until then went without its credentials and the problem has probably cleared", ns, r.Name, timeOrUnknown(created), timeOrUnknown(last))
+		} else {
+			covered, why := p.covers("Secret", ns, r.Name)
+			ok, when := clearedAfter(w, append(append([]observation(nil), obs...), authFailures...))
+			if covered || !ok {
+				continue
+			}
+			p.noteGap("Secret", why, w)
+			f.Message = fmt.Sprintf("image pull Secret %s/%s could not be retrieved until %s; the pods have run since, so it was probably created then (from events: %s)", ns, r.Name, when, why)
+		}
+		cleared[r.Name] = true
+		var refused []observation
+		for i, o := range authFailures {
+			if !o.Current && !o.Last.After(until) {
+				explained[i] = true
+				refused = append(refused, o)
+			}
+		}
+		f.ID, f.Namespace, f.Object, f.Secret, f.Reference = SecretCreatedAfterFailure, ns, w.ref(), r.Name, "imagePullSecrets"
+		f.Pods = unionSorted(podsOfObs(obs), podsOfObs(refused))
+		f.Evidence = append(append(pullSpecLines(w, r), obsEvidence(obs)...), obsEvidence(refused)...)
+		f.Remediation = "Nothing to do if the pods stay healthy; a pod still backing off retries the pull on its own (delete it to retry at once)"
+		f.Commands = &Commands{Confirm: []string{fmt.Sprintf("kubectl get secret %s -n %s -o jsonpath='{.metadata.creationTimestamp}'", shellArg(r.Name), shellArg(ns))}}
+		p.report(f)
+	}
+	var rest []observation
+	for i, o := range authFailures {
+		if !explained[i] {
+			rest = append(rest, o)
+		}
+	}
+	return cleared, rest
 }
 
 // hiddenRegistry is how troubleshoot's redactor writes a registry name it hid.
@@ -407,7 +511,7 @@ func reportPullProducer(p *pass, w *workload, r *pullRef, pr *producer, base Fin
 	f.ID = SecretSourceNotReady
 	f.Pods = unionSorted(f.Pods, podsOfObs(notRetrieved))
 	f.Evidence = append([]string{fmt.Sprintf("%s produces Secret %s (%s)", pr, pr.Target, pr.Condition)}, p.producerEvents(pr)...)
-	f.Evidence = append(f.Evidence, pullSpecLine(w, r))
+	f.Evidence = append(f.Evidence, pullSpecLines(w, r)...)
 	f.Evidence = append(f.Evidence, obsEvidence(notRetrieved)...)
 	var confirm []string
 	if commandSafe(pr.Name) {
@@ -561,7 +665,7 @@ func reportUnusableEntries(p *pass, w *workload, refs []*pullRef, j *pullJudgeme
 			Message: head + strings.Join(phrases, "; ")}
 		if ref != nil {
 			f.Pods = unionSorted(nil, ref.Pods)
-			f.Evidence = append(f.Evidence, pullSpecLine(w, ref))
+			f.Evidence = append(f.Evidence, pullSpecLines(w, ref)...)
 		}
 		f.Evidence = append(f.Evidence, fmt.Sprintf("Secret %s/%s entries: %s", ns, name, describeEntries(cfg)))
 		var fails []observation
@@ -707,10 +811,24 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, j *pullJudgeme
 		fails := failing[img]
 		sortObs(fails)
 		matches := keyring.Lookup(img)
+		// A pod pulls with its own imagePullSecrets: a Secret the template or
+		// the ServiceAccount lists now was not sent for a pod made without it.
+		var unsent []registryauth.Match
+		if sent, known := podPullSecrets(w, fails); known {
+			matches, unsent = splitMatches(matches, sent)
+		}
+		remedy := authFailedRemedy(len(refs) > 0, j.unjudged, registryauth.Registry(img))
+		var fix []string
 		var msg string
 		switch {
 		case len(matches) > 0:
 			msg = fmt.Sprintf("the registry refused the pull of %s although credentials from %s were sent: they are wrong, expired, or lack access to the repository", img, describeMatches(matches))
+		case len(unsent) > 0:
+			pods := podsOfObs(fails)
+			msg = fmt.Sprintf("the registry refused the pull of %s: %s would cover it, but %s %s not list %s in %s own imagePullSecrets, so the kubelet pulled without %s%s",
+				img, describeMatches(unsent), plural(len(pods), "pod "+strings.Join(pods, ", "), "pods "+strings.Join(pods, ", ")), plural(len(pods), "does", "do"),
+				plural(len(unsent), "it", "them"), plural(len(pods), "its", "their"), plural(len(unsent), "it", "them"), unsentWhy(refs, unsent, len(pods)))
+			remedy, fix = recreatePodsRemedy(w, matchSecrets(unsent))
 		case len(refs) == 0:
 			msg = fmt.Sprintf("the registry refused the pull of %s and the pod has no image pull Secret at all", img)
 		case len(j.hidden) > 0:
@@ -725,10 +843,28 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, j *pullJudgeme
 		}
 		msg += "; note that some registries (e.g. Quay) answer \"unauthorized\" for images that do not exist, so check the name and tag too"
 		f := Finding{
-			ID: ImagePullAuthFailed, Namespace: ns, Object: w.ref(), Pods: podsOfObs(fails), Secret: matchSecrets(matches),
+			ID: ImagePullAuthFailed, Namespace: ns, Object: w.ref(), Pods: podsOfObs(fails), Secret: matchSecrets(append(matches, unsent...)),
 			Reference: "image " + img, Message: msg, Evidence: obsEvidence(fails),
-			Remediation: authFailedRemedy(len(refs) > 0, j.unjudged, registryauth.Registry(img)),
-			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get events -n %s --field-selector reason=Failed | grep -i 'pull'", shellArg(ns))}},
+			Remediation: remedy,
+			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get events -n %s --field-selector reason=Failed | grep -i 'pull'", shellArg(ns))}, Fix: fix},
+		}
+		if len(unsent) > 0 {
+			// What the pods hold, and who names the Secret they lack.
+			var lines []string
+			for _, pod := range w.Pods {
+				if containsString(f.Pods, pod.Name) {
+					lines = append(lines, fmt.Sprintf("Pod %s/%s spec (%s): imagePullSecrets: [%s]", ns, pod.Name, createdText(pod.CreationTimestamp.Time), strings.Join(pullSecretNames(&pod.Spec), ", ")))
+					f.Commands.Confirm = append(f.Commands.Confirm, fmt.Sprintf("kubectl get pod %s -n %s -o jsonpath='{.spec.imagePullSecrets}'", shellArg(pod.Name), shellArg(ns)))
+				}
+			}
+			for _, r := range refs {
+				for _, m := range unsent {
+					if r.Name == m.Secret {
+						lines = appendUnique(lines, pullSpecLines(w, r)...)
+					}
+				}
+			}
+			f.Evidence = append(lines, f.Evidence...)
 		}
 		for _, name := range j.unjudged {
 			if commandSafe(name) {
@@ -741,6 +877,67 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, j *pullJudgeme
 		}
 		p.report(f)
 	}
+}
+
+// podPullSecrets returns the pull Secrets the failing pods' own specs list,
+// and whether the dump holds every one of those pods: only then does it show
+// what the kubelet sent.
+func podPullSecrets(w *workload, fails []observation) (map[string]bool, bool) {
+	specs := map[string]*corev1.PodSpec{}
+	for _, pod := range w.Pods {
+		specs[pod.Name] = &pod.Spec
+	}
+	sent := map[string]bool{}
+	for _, o := range fails {
+		spec, ok := specs[o.Pod]
+		if !ok {
+			return nil, false
+		}
+		for _, ref := range spec.ImagePullSecrets {
+			sent[ref.Name] = true
+		}
+	}
+	return sent, len(fails) > 0
+}
+
+// splitMatches separates the keyring's matches the pods sent from those they did not.
+func splitMatches(matches []registryauth.Match, sent map[string]bool) (inPods, notInPods []registryauth.Match) {
+	for _, m := range matches {
+		if sent[m.Secret] {
+			inPods = append(inPods, m)
+		} else {
+			notInPods = append(notInPods, m)
+		}
+	}
+	return inPods, notInPods
+}
+
+// unsentWhy says why pods lack a pull Secret their workload names now.
+func unsentWhy(refs []*pullRef, unsent []registryauth.Match, pods int) string {
+	these := plural(pods, "the pod predates", "the pods predate")
+	for _, r := range refs {
+		if r.Name != unsent[0].Secret {
+			continue
+		}
+		if sa, ok := strings.CutPrefix(r.By, "ServiceAccount "); ok {
+			return fmt.Sprintf(": the ServiceAccount admission plugin copies ServiceAccount %s's imagePullSecrets into a pod only when the pod is created, and %s the entry", sa, these)
+		}
+		if r.By == "the pod template" {
+			return ": " + plural(pods, "the pod was", "the pods were") + " made from an earlier pod template"
+		}
+	}
+	return ""
+}
+
+// recreatePodsRemedy is the fix for pods made before their pull Secret was
+// listed: new pods get it, existing ones never do.
+func recreatePodsRemedy(w *workload, secrets string) (string, []string) {
+	switch w.Kind {
+	case "Deployment", "StatefulSet", "DaemonSet":
+		cmd := fmt.Sprintf("kubectl rollout restart %s %s -n %s", strings.ToLower(w.Kind), shellArg(w.Name), shellArg(w.Namespace))
+		return fmt.Sprintf("Restart the rollout of %s %s/%s so that new pods are created with %s (a pod's imagePullSecrets never change after creation)", w.Kind, w.Namespace, w.Name, secrets), []string{cmd}
+	}
+	return fmt.Sprintf("Delete the failing pods so that %s %s/%s recreates them with %s (a pod's imagePullSecrets never change after creation); a bare Pod must be recreated from its manifest", w.Kind, w.Namespace, w.Name, secrets), nil
 }
 
 // coverageText says which registries the pull Secrets hold credentials for;
@@ -771,14 +968,38 @@ func without(list, drop []string) []string {
 	return out
 }
 
-func pullSpecLine(w *workload, r *pullRef) string {
-	return fmt.Sprintf("%s %s/%s: imagePullSecrets[%d].name: %s (named by %s)", w.Kind, w.Namespace, w.Name, r.Index, r.Name, r.By)
+// pullSpecLines quotes where a pull Secret is named. A name only events give
+// is quoted from the older revisions that list it, or not at all: the
+// workload's spec does not hold it.
+func pullSpecLines(w *workload, r *pullRef) []string {
+	if !r.FromEvents {
+		return []string{fmt.Sprintf("%s %s/%s: imagePullSecrets[%d].name: %s (named by %s)", w.Kind, w.Namespace, w.Name, r.Index, r.Name, r.By)}
+	}
+	var out []string
+	for i := range w.Revisions {
+		out = append(out, revisionPullLines(w, &w.Revisions[i], r.Name)...)
+	}
+	return out
+}
+
+// revisionPullLines quotes a revision's template where it lists a pull Secret.
+func revisionPullLines(w *workload, rev *revision, name string) []string {
+	if rev.Template == nil {
+		return nil
+	}
+	var out []string
+	for i, ref := range rev.Template.Spec.ImagePullSecrets {
+		if ref.Name == name {
+			out = append(out, revisionSpecLine(w, rev, fmt.Sprintf("imagePullSecrets[%d].name: %s", i, name)))
+		}
+	}
+	return out
 }
 
 func pullSpecEvidence(w *workload, refs []*pullRef) []string {
 	var out []string
 	for _, r := range refs {
-		out = append(out, pullSpecLine(w, r))
+		out = append(out, pullSpecLines(w, r)...)
 	}
 	return out
 }

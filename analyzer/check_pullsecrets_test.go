@@ -62,6 +62,13 @@ imagePullSecrets: [{name: sa-regcred}]
 			want: []string{"pull-secret-not-found error shop/Deployment/app regcred"},
 		},
 		{
+			name: "pull Secret only in another namespace",
+			docs: []string{strings.Replace(pullSecret("regcred", "kubernetes.io/dockerconfigjson", ".dockerconfigjson", dockerConfig("reg.example.com")), "namespace: shop", "namespace: payments", 1),
+				appDeployment("regcred", "reg.example.com/app:1")},
+			want:    []string{"pull-secret-not-found error shop/Deployment/app regcred"},
+			message: []string{"a Secret of that name exists in namespace payments, but the kubelet reads pull Secrets from the pod's own namespace only"},
+		},
+		{
 			name: "pull Secret missing, named by the ServiceAccount",
 			docs: []string{saWithPull, strings.Replace(appDeployment("", "reg.example.com/app:1"), "containers:", "serviceAccountName: builder\n      containers:", 1)},
 			want: []string{"pull-secret-not-found error shop/Deployment/app sa-regcred"},
@@ -342,6 +349,156 @@ func TestPullSecretSourceWithoutServiceAccounts(t *testing.T) {
 			}
 			if len(got) != 1 || !strings.Contains(got[0], tc.want) {
 				t.Errorf("pull-secret-not-found messages %q, want one holding %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// A pod pulls with the imagePullSecrets it was created with: admission copies
+// the ServiceAccount's list into a pod only at creation, and a template edit
+// reaches only new pods. A refusal of such a pod is not blamed on credentials
+// it never sent; the fix is to recreate the pods.
+func TestPullSecretsThePodNeverGot(t *testing.T) {
+	builderSA := `apiVersion: v1
+kind: ServiceAccount
+metadata: {name: builder, namespace: shop}
+imagePullSecrets: [{name: sa-pull}]
+`
+	saPull := pullSecret("sa-pull", "kubernetes.io/dockerconfigjson", ".dockerconfigjson", dockerConfig("reg.example.com"))
+	regcred := pullSecret("regcred", "kubernetes.io/dockerconfigjson", ".dockerconfigjson", dockerConfig("reg.example.com"))
+	asBuilder := func(doc string) string {
+		return strings.Replace(doc, "containers:", "serviceAccountName: builder\n      containers:", 1)
+	}
+	// pod renders app's pod running as builder with the given own list ("" for none).
+	pod := func(list string) string {
+		doc := podOfApp("app-5c9d8f7b6-x1y2z", "reg.example.com/app:1", "x")
+		doc = strings.Replace(doc, "spec:\n", "spec:\n  serviceAccountName: builder\n", 1)
+		if list == "" {
+			return strings.Replace(doc, "  imagePullSecrets: [{name: x}]\n", "", 1)
+		}
+		return strings.Replace(doc, "{name: x}", "{name: "+list+"}", 1)
+	}
+	refused := eventDoc("e1", "Pod", "app-5c9d8f7b6-x1y2z", "pod-app", "Warning", "Failed", "kubelet",
+		`Failed to pull image "reg.example.com/app:1": failed to pull and unpack image "reg.example.com/app:1": failed to resolve reference "reg.example.com/app:1": pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials`, "2026-11-20T10:00:00Z", 5)
+	cases := []struct {
+		name                string
+		docs                []string
+		want                string
+		message, notMessage string
+		fix                 string
+	}{
+		{
+			name:       "the ServiceAccount's pull Secret was added after the pod was created",
+			docs:       []string{builderSA, saPull, asBuilder(appDeployment("", "reg.example.com/app:1")), pod(""), refused},
+			want:       "image-pull-auth-failed error shop/Deployment/app sa-pull",
+			message:    "the ServiceAccount admission plugin copies ServiceAccount builder's imagePullSecrets into a pod only when the pod is created, and the pod predates the entry",
+			notMessage: "were sent",
+			fix:        "kubectl rollout restart deployment app -n shop",
+		},
+		{
+			name:       "the template's pull Secret was added after the pod was created",
+			docs:       []string{regcred, appDeployment("regcred", "reg.example.com/app:1"), strings.Replace(pod(""), "  serviceAccountName: builder\n", "", 1), refused},
+			want:       "image-pull-auth-failed error shop/Deployment/app regcred",
+			message:    "the pod was made from an earlier pod template",
+			notMessage: "were sent",
+			fix:        "kubectl rollout restart deployment app -n shop",
+		},
+		{
+			name:       "the pod holds the ServiceAccount's pull Secret: its credentials were sent",
+			docs:       []string{builderSA, saPull, asBuilder(appDeployment("", "reg.example.com/app:1")), pod("sa-pull"), refused},
+			want:       "image-pull-auth-failed error shop/Deployment/app sa-pull",
+			message:    "although credentials from sa-pull (reg.example.com) were sent",
+			notMessage: "only when the pod is created",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			findings := analyze(t, nsShop+"---\n"+strings.Join(tc.docs, "---\n"), nil)
+			sameLines(t, brief(findings), []string{tc.want})
+			if len(findings) != 1 {
+				return
+			}
+			f := findings[0]
+			if !strings.Contains(f.Message, tc.message) || strings.Contains(f.Message, tc.notMessage) {
+				t.Errorf("message %q: want %q, never %q", f.Message, tc.message, tc.notMessage)
+			}
+			var fix []string
+			if f.Commands != nil {
+				fix = f.Commands.Fix
+			}
+			if tc.fix != "" && !containsString(fix, tc.fix) {
+				t.Errorf("fix = %v, want %q", fix, tc.fix)
+			}
+			if strings.Contains(f.Remediation, "Refresh the registry credentials") && tc.fix != "" {
+				t.Errorf("remediation blames the credentials: %s", f.Remediation)
+			}
+		})
+	}
+}
+
+// A pull Secret the kubelet could not retrieve, created after the failures (or,
+// without Secrets in the dump, one the pods have run since): the refusals of
+// that time went without its credentials, and the problem has cleared.
+func TestPullSecretCreatedAfterFailures(t *testing.T) {
+	regcred := func(created string) string {
+		return strings.Replace(pullSecret("regcred", "kubernetes.io/dockerconfigjson", ".dockerconfigjson", dockerConfig("reg.example.com")),
+			"namespace: shop}", "namespace: shop, creationTimestamp: \""+created+"\"}", 1)
+	}
+	pod := func(status string) string {
+		doc := podOfApp("app-5c9d8f7b6-x1y2z", "reg.example.com/app:1", "regcred")
+		return doc[:strings.Index(doc, "status:\n")] + "status:\n" + indent(status, "  ")
+	}
+	running := "phase: Running\ncontainerStatuses:\n- {name: c0, ready: true, restartCount: 0, image: \"reg.example.com/app:1\", imageID: x, state: {running: {startedAt: \"2026-11-20T09:25:00Z\"}}}\n"
+	waiting := "phase: Pending\ncontainerStatuses:\n- {name: c0, ready: false, restartCount: 0, image: \"reg.example.com/app:1\", imageID: \"\", state: {waiting: {reason: ImagePullBackOff, message: 'Back-off pulling image \"reg.example.com/app:1\"'}}}\n"
+	events := []string{
+		eventDoc("e1", "Pod", "app-5c9d8f7b6-x1y2z", "pod-app", "Warning", "FailedToRetrieveImagePullSecret", "kubelet",
+			`Unable to retrieve some image pull secrets (regcred); attempting to pull the image may not succeed.`, "2026-11-20T09:20:00Z", 5),
+		eventDoc("e2", "Pod", "app-5c9d8f7b6-x1y2z", "pod-app", "Warning", "Failed", "kubelet",
+			`Failed to pull image "reg.example.com/app:1": failed to pull and unpack image "reg.example.com/app:1": failed to resolve reference "reg.example.com/app:1": pulling from host reg.example.com failed with status code [manifests 1]: 401 Unauthorized`, "2026-11-20T09:20:00Z", 5),
+	}
+	noSecrets := coverageStub{"Secret": "kubectl cluster-info dump holds no Secrets"}
+	cases := []struct {
+		name        string
+		docs        []string
+		cov         Coverage
+		want        []string
+		wantMessage string
+	}{
+		{
+			name:        "created after the last failure, the pod runs since",
+			docs:        []string{regcred("2026-11-20T09:21:00Z"), pod(running)},
+			want:        []string{"secret-created-after-failure info shop/Deployment/app regcred"},
+			wantMessage: "exists (created 2026-11-20T09:21:00Z); the kubelet could not retrieve it until 2026-11-20T09:20:00Z, so the pulls refused until then went without its credentials",
+		},
+		{
+			name:        "without Secrets in the dump: the pod runs since the failures",
+			docs:        []string{pod(running)},
+			cov:         noSecrets,
+			want:        []string{"coverage-gap info /Secret/ ", "secret-created-after-failure info shop/Deployment/app regcred"},
+			wantMessage: "could not be retrieved until 2026-11-20T09:20:00Z; the pods have run since, so it was probably created then (from events: kubectl cluster-info dump holds no Secrets)",
+		},
+		{
+			name: "without Secrets in the dump, the pod still waits: missing",
+			docs: []string{pod(waiting)},
+			cov:  noSecrets,
+			want: []string{"pull-secret-not-found error shop/Deployment/app regcred"},
+		},
+		{
+			name:        "created before the failures: the credentials were sent and refused",
+			docs:        []string{regcred("2026-11-20T08:00:00Z"), pod(waiting)},
+			want:        []string{"image-pull-auth-failed error shop/Deployment/app regcred"},
+			wantMessage: "although credentials from regcred (reg.example.com) were sent",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			docs := append([]string{nsShop, appDeployment("regcred", "reg.example.com/app:1")}, tc.docs...)
+			findings := analyze(t, strings.Join(append(docs, events...), "---\n"), tc.cov)
+			sameLines(t, brief(findings), tc.want)
+			for _, f := range findings {
+				if f.ID != CoverageGap && !strings.Contains(f.Message, tc.wantMessage) {
+					t.Errorf("message %q lacks %q", f.Message, tc.wantMessage)
+				}
 			}
 		})
 	}

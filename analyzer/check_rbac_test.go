@@ -71,6 +71,17 @@ func TestRBACSecretForbidden(t *testing.T) {
 			message:  "closest:",
 		},
 		{
+			// Its own binding applied with the wrong -n is closer than another
+			// ServiceAccount's binding in the right namespace.
+			name: "its own binding in another namespace, beside another ServiceAccount's",
+			docs: []string{secretReader, roleBinding("cert-manager-secrets", "secret-reader", "Role", "- {kind: ServiceAccount, name: cert-manager, namespace: shop}\n"),
+				strings.ReplaceAll(secretReader, "namespace: shop", "namespace: other"),
+				strings.ReplaceAll(roleBinding("web-read-secrets", "secret-reader", "Role", "- {kind: ServiceAccount, name: web, namespace: shop}\n"), "{name: web-read-secrets, namespace: shop}", "{name: web-read-secrets, namespace: other}")},
+			want:     []string{"rbac-secret-forbidden error shop/Deployment/web db"},
+			evidence: "RBAC near miss: RoleBinding shop/cert-manager-secrets grants",
+			message:  "closest: RoleBinding other/web-read-secrets grants get on secrets [db] (Role other/secret-reader) in namespace other only, not in shop",
+		},
+		{
 			name: "allowed only by resourceNames for another Secret",
 			docs: []string{strings.Replace(secretReader, "resourceNames: [db]", "resourceNames: [db-old]", 1),
 				roleBinding("read-db", "secret-reader", "Role", "- {kind: ServiceAccount, name: web, namespace: shop}\n")},

@@ -151,6 +151,13 @@ var legacyTokenName = regexp.MustCompile(`^(.+)-token-[a-z0-9]{5}$`)
 // checkSecretUse decides what is wrong, if anything, with one workload's use of one Secret.
 func checkSecretUse(p *pass, w *workload, u *usage, obs []observation) {
 	ns := w.Namespace
+	obs, superseded := splitSupersededSecretObs(w, u, obs)
+	if len(superseded) > 0 {
+		p.reportSupersededSecret(w, u, superseded)
+		if len(u.Refs) == 0 && len(obs) == 0 {
+			return
+		}
+	}
 	secret, exists := p.idx.secrets[nsName{ns, u.Secret}]
 	if exists {
 		checkExistingSecret(p, w, u, secret, obs)
@@ -235,6 +242,7 @@ func checkSecretUse(p *pass, w *workload, u *usage, obs []observation) {
 // did not): in another namespace, a deleted legacy token, or simply absent.
 func (p *pass) reportMissingSecret(w *workload, u *usage, required []SecretRef, obs []observation, uncoveredWhy string) {
 	ns := w.Namespace
+	report := func(f Finding) { p.report(forEphemeralOnly(w, required, f)) }
 	notFound := filterObs(obs, messages.SecretNotFound)
 	evidence := append(specEvidence(w, required), obsEvidence(filterObs(obs, messages.SecretNotFound, messages.MountTimeout))...)
 	evidence = append(evidence, rolloutEvidence(w, u)...)
@@ -262,7 +270,7 @@ func (p *pass) reportMissingSecret(w *workload, u *usage, required []SecretRef, 
 		f.Commands = &Commands{Confirm: confirm, Fix: []string{
 			fmt.Sprintf("kubectl create -n %s -f - <<'EOF'\napiVersion: v1\nkind: Secret\nmetadata:\n  name: %s\n  annotations:\n    kubernetes.io/service-account.name: %s\ntype: kubernetes.io/service-account-token\nEOF", shellArg(ns), yamlScalar(u.Secret), yamlScalar(sa)),
 		}}
-		p.report(f)
+		report(f)
 		return
 	}
 	if uncoveredWhy == "" {
@@ -273,13 +281,9 @@ func (p *pass) reportMissingSecret(w *workload, u *usage, required []SecretRef, 
 			f.Remediation = fmt.Sprintf("Copy the Secret into namespace %s (the command below pipes it without printing its values), or point %s %s/%s at a Secret of its own namespace", ns, w.Kind, ns, w.Name)
 			f.Commands = &Commands{Confirm: confirm}
 			if commandSafe(others[0]) {
-				f.Commands.Fix = []string{
-					// create, not apply: apply would keep a second copy of the values
-					// in the last-applied-configuration annotation.
-					fmt.Sprintf("kubectl get secret %s -n %s -o json | jq 'del(.metadata.namespace, .metadata.uid, .metadata.resourceVersion, .metadata.creationTimestamp, .metadata.ownerReferences, .metadata.managedFields, .metadata.annotations[\"kubectl.kubernetes.io/last-applied-configuration\"])' | kubectl create -n %s -f -", shellArg(u.Secret), shellArg(others[0]), shellArg(ns)),
-				}
+				f.Commands.Fix = []string{copySecretCommand(u.Secret, others[0], ns)}
 			}
-			p.report(f)
+			report(f)
 			return
 		}
 	}
@@ -290,7 +294,7 @@ func (p *pass) reportMissingSecret(w *workload, u *usage, required []SecretRef, 
 		f.Message = fmt.Sprintf("Secret name %q is an unexpanded template variable: the manifest was applied without substitution", u.Secret)
 		f.Remediation = fmt.Sprintf("Render the manifest of %s %s/%s with its variables substituted and apply it again", w.Kind, ns, w.Name)
 		f.Commands = &Commands{Confirm: []string{fmt.Sprintf("kubectl get %s %s -n %s -o yaml", shellArg(strings.ToLower(w.Kind)), shellArg(w.Name), shellArg(ns))}}
-		p.report(f)
+		report(f)
 		return
 	}
 	if uncoveredWhy == "" {
@@ -314,7 +318,14 @@ func (p *pass) reportMissingSecret(w *workload, u *usage, required []SecretRef, 
 	if fix != "" {
 		f.Commands.Fix = []string{fix}
 	}
-	p.report(f)
+	report(f)
+}
+
+// copySecretCommand copies a Secret into another namespace without printing
+// its values. create, not apply: apply would keep a second copy of the values
+// in the last-applied-configuration annotation.
+func copySecretCommand(name, from, to string) string {
+	return fmt.Sprintf("kubectl get secret %s -n %s -o json | jq 'del(.metadata.namespace, .metadata.uid, .metadata.resourceVersion, .metadata.creationTimestamp, .metadata.ownerReferences, .metadata.managedFields, .metadata.annotations[\"kubectl.kubernetes.io/last-applied-configuration\"])' | kubectl create -n %s -f -", shellArg(name), shellArg(from), shellArg(to))
 }
 
 // checkExistingSecret checks a Secret that exists: the keys asked for, whether
@@ -497,11 +508,11 @@ func (p *pass) reportMissingKeys(w *workload, u *usage, refs []SecretRef, keyObs
 		}
 		confirm = append(confirm, producerConfirm(pr)...)
 	}
-	p.report(Finding{
+	p.report(forEphemeralOnly(w, refs, Finding{
 		ID: SecretKeyNotFound, Namespace: ns, Object: w.ref(), Pods: unionSorted(u.podsOf(refs), podsOfObs(keyObs)), Secret: u.Secret,
 		Reference: refDesc, Message: msg, Evidence: evidence, Remediation: remediation,
 		Commands: &Commands{Confirm: confirm, Fix: fix},
-	})
+	}))
 }
 
 // secretMountProblems reports mount failures with no missing-Secret cause: the
@@ -526,11 +537,20 @@ func secretMountProblems(p *pass, w *workload, u *usage, obs []observation) bool
 		if len(nodeList) > 0 {
 			msg += " on " + strings.Join(nodeList, ", ")
 		}
-		msg += "; this is the kubelet's identity, not the pod's ServiceAccount, and usually a race at scheduling or after the Secret was recreated"
+		remedy := "Usually clears by itself; if it persists, delete the pod so it is rescheduled, and check that the node's kubelet runs with its own system:node:<name> credentials"
+		if user, unknown := unknownNodeUser(nodeObs); unknown {
+			// The authorizer could not tell which node the kubelet is: its
+			// credentials are in group system:nodes without a system:node:<name>
+			// user name. No race: every Secret of every pod there is refused.
+			msg += fmt.Sprintf(": unknown node for user %q, so the kubelet's credentials are not a node identity (user system:node:<node name> in group system:nodes), and it is refused every Secret until they are; this is the kubelet's identity, not the pod's ServiceAccount", user)
+			remedy = "Give the node's kubelet a client certificate for user system:node:<node name> in group system:nodes (kubeadm join, or approve its CSR: kubectl get csr), restart the kubelet, then delete the pod so it is retried"
+		} else {
+			msg += "; this is the kubelet's identity, not the pod's ServiceAccount, and usually a race at scheduling or after the Secret was recreated"
+		}
 		p.report(Finding{
 			ID: NodeSecretForbidden, Namespace: ns, Object: w.ref(), Pods: podsOfObs(nodeObs), Secret: u.Secret,
 			Reference: describeRefs(u.Refs), Message: msg, Evidence: obsEvidence(nodeObs),
-			Remediation: "Usually clears by itself; if it persists, delete the pod so it is rescheduled, and check that the node's kubelet runs with its own system:node:<name> credentials",
+			Remediation: remedy,
 			Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get pod -n %s -o wide | grep %s", shellArg(ns), shellArg(w.Name))}},
 		})
 		reported = true
@@ -557,6 +577,23 @@ func secretMountProblems(p *pass, w *workload, u *usage, obs []observation) bool
 		reported = true
 	}
 	return reported
+}
+
+// unknownNodeUser finds the node authorizer's "unknown node for user" reason:
+// the user is in group system:nodes but is not named system:node:<node>.
+func unknownNodeUser(obs []observation) (string, bool) {
+	for _, o := range obs {
+		for _, text := range []string{o.Signal.Detail, o.Text} {
+			if _, rest, ok := strings.Cut(text, "unknown node for user "); ok {
+				rest = strings.TrimLeft(rest, `"'`)
+				if i := strings.IndexAny(rest, "\"' \n"); i >= 0 {
+					rest = rest[:i]
+				}
+				return rest, true
+			}
+		}
+	}
+	return "", false
 }
 
 func mountCause(obs []observation) string {
@@ -668,14 +705,77 @@ func describeObsRefs(obs []observation) string {
 	return strings.Join(parts, ", ")
 }
 
-// specEvidence quotes where the workload's spec makes each reference.
+// specEvidence quotes where each reference is made: the workload's template
+// when it holds it, else the pods that do (an ephemeral container added by
+// kubectl debug, a pod of an older template, a workload whose template the
+// dump lacks); never a spec that does not hold it.
 func specEvidence(w *workload, refs []SecretRef) []string {
+	var template []SecretRef
+	if w.Template != nil {
+		template = secretRefs(&w.Template.Spec)
+	}
 	var out []string
 	for _, r := range refs {
-		where := fmt.Sprintf("%s %s/%s", w.Kind, w.Namespace, w.Name)
-		out = appendUnique(out, fmt.Sprintf("%s spec: %s", where, r.specPath()))
+		if containsRef(template, r) {
+			out = appendUnique(out, fmt.Sprintf("%s %s/%s spec: %s", w.Kind, w.Namespace, w.Name, r.specPath()))
+			continue
+		}
+		var pods []string
+		for _, p := range w.Pods {
+			if containsRef(secretRefs(&p.Spec), r) {
+				pods = append(pods, p.Name)
+			}
+		}
+		if len(pods) == 0 {
+			continue
+		}
+		sort.Strings(pods)
+		line := fmt.Sprintf("Pod %s/%s spec: %s", w.Namespace, pods[0], r.specPath())
+		if len(pods) > 1 {
+			line += fmt.Sprintf(" (and %d more %s)", len(pods)-1, plural(len(pods)-1, "pod", "pods"))
+		}
+		out = appendUnique(out, line)
 	}
 	return out
+}
+
+// forEphemeralOnly adjusts a finding whose references are all made by
+// ephemeral containers (kubectl debug): they belong to the pod, not to the
+// workload's template, and the pod's own containers run without them. Such
+// a container cannot be changed or removed; it goes with its pod.
+func forEphemeralOnly(w *workload, refs []SecretRef, f Finding) Finding {
+	if len(refs) == 0 {
+		return f
+	}
+	var containers []string
+	for _, r := range refs {
+		if r.ContainerKind != containerEphemeral {
+			return f
+		}
+		containers = appendUnique(containers, r.Container)
+	}
+	pods := strings.Join(f.Pods, ", ")
+	if pods == "" {
+		pods = "its pod"
+	}
+	what := plural(len(containers), "ephemeral container ", "ephemeral containers ") + strings.Join(containers, ", ")
+	if f.Severity == 0 || f.Severity == SeverityError {
+		f.Severity = SeverityWarning
+	}
+	f.Message += fmt.Sprintf("; only %s of %s (added by kubectl debug) %s it: the pod's own containers run without it", what, pods, plural(len(containers), "needs", "need"))
+	f.Remediation = fmt.Sprintf("Create the Secret (or key) in namespace %s if the debug session needs it; an ephemeral container cannot be changed or removed, so otherwise leave it (it goes away with the pod) or delete the pod. %s %s/%s itself needs no change", w.Namespace, w.Kind, w.Namespace, w.Name)
+	return f
+}
+
+// containsRef tells whether refs make the very reference r.
+func containsRef(refs []SecretRef, r SecretRef) bool {
+	for _, o := range refs {
+		if o.Path == r.Path && o.Container == r.Container && o.ContainerKind == r.ContainerKind && o.EnvVar == r.EnvVar &&
+			o.Volume == r.Volume && o.Secret == r.Secret && o.Key == r.Key {
+			return true
+		}
+	}
+	return false
 }
 
 // filterObs keeps the observations of the given causes.

@@ -345,3 +345,158 @@ status:
 		})
 	}
 }
+
+// A Job that has completed starts no pod again: a Secret it read and that is
+// gone since hinders nothing. One that failed keeps its finding (it says why),
+// and a CronJob's next Job is judged from the CronJob's template.
+func TestCompletedJobs(t *testing.T) {
+	job := func(status string) string {
+		return `apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate-v1, namespace: shop, uid: job-migrate}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: app
+        image: busybox:1.36
+        env: [{name: T, valueFrom: {secretKeyRef: {name: onetime-migration, key: k}}}]
+status:
+` + indent(status, "  ")
+	}
+	pod := podOf("migrate-v1-abcde", "pod-migrate", "Job", "migrate-v1", `restartPolicy: Never
+containers:
+- name: app
+  image: busybox:1.36
+  env: [{name: T, valueFrom: {secretKeyRef: {name: onetime-migration, key: k}}}]
+`, `phase: Succeeded
+containerStatuses:
+- {name: app, ready: false, restartCount: 0, image: "busybox:1.36", imageID: x, state: {terminated: {exitCode: 0, reason: Completed, startedAt: "2026-11-10T00:00:10Z", finishedAt: "2026-11-10T00:01:00Z"}}}
+`)
+	cron := `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: backup, namespace: shop, uid: cj-backup}
+spec:
+  schedule: "0 * * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers: [{name: backup, image: busybox, envFrom: [{secretRef: {name: backup-creds}}]}]
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: backup-29400000
+  namespace: shop
+  uid: job-backup
+  ownerReferences: [{apiVersion: batch/v1, kind: CronJob, name: backup, uid: cj-backup, controller: true}]
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: backup, image: busybox, envFrom: [{secretRef: {name: backup-creds}}]}]
+status:
+  succeeded: 1
+  conditions: [{type: Complete, status: "True"}]
+`
+	cases := []struct {
+		name string
+		docs []string
+		want []string
+	}{
+		{"completed, its Secret deleted since", []string{job("succeeded: 1\nconditions: [{type: Complete, status: \"True\"}]\n"), pod}, nil},
+		{"failed: the finding says why", []string{job("failed: 6\nconditions: [{type: Failed, status: \"True\", reason: BackoffLimitExceeded}]\n")},
+			[]string{"secret-not-found error shop/Job/migrate-v1 onetime-migration"}},
+		{"still running", []string{job("active: 1\n")}, []string{"secret-not-found error shop/Job/migrate-v1 onetime-migration"}},
+		{"a CronJob's completed Job: the next run needs the Secret", []string{cron}, []string{"secret-not-found error shop/CronJob/backup backup-creds"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			sameLines(t, brief(analyze(t, nsShop+"---\n"+strings.Join(tc.docs, "---\n"), nil)), tc.want)
+		})
+	}
+}
+
+// Spec evidence names the container list a reference is in, and a reference
+// of an ephemeral container (kubectl debug) is the pod's, not the template's:
+// quoted from the pod, a warning (the pod's own containers run), and nothing
+// to change in the workload.
+func TestInitAndEphemeralContainerReferences(t *testing.T) {
+	web := deployment("web", "containers: [{name: web, image: nginx}]\n")
+	debugged := func(env string) string {
+		return podOf("web-7d9f8c6b5-abcde", "pod-web", "ReplicaSet", "web-7d9f8c6b5", `containers: [{name: web, image: nginx}]
+ephemeralContainers:
+- name: debugger
+  image: busybox
+  env: [`+env+`]
+`, runningSince1010+"ephemeralContainerStatuses:\n- {name: debugger, ready: false, restartCount: 0, image: busybox, imageID: \"\", state: {waiting: {reason: CreateContainerConfigError, message: 'secret \"dbg-creds\" not found'}}}\n")
+	}
+	cases := []struct {
+		name                string
+		docs                []string
+		want                []string
+		evidence, reference string
+		falseLine           string
+		remedy, remedyNever string
+	}{
+		{
+			name: "init container",
+			docs: []string{deployment("web", `initContainers:
+- name: migrate
+  image: busybox
+  env: [{name: PW, valueFrom: {secretKeyRef: {name: db-creds, key: password}}}]
+containers: [{name: web, image: nginx}]
+`)},
+			want:      []string{"secret-not-found error shop/Deployment/web db-creds"},
+			evidence:  "Deployment shop/web spec: initContainers[migrate].env[PW].valueFrom.secretKeyRef{name: db-creds, key: password}",
+			reference: "env PW (init container migrate)",
+			falseLine: "spec: containers[migrate]",
+		},
+		{
+			name:        "ephemeral container: the Secret is missing",
+			docs:        []string{web, webReplicaSet, debugged("{name: T, valueFrom: {secretKeyRef: {name: dbg-creds, key: token}}}")},
+			want:        []string{"secret-not-found warning shop/Deployment/web dbg-creds"},
+			evidence:    "Pod shop/web-7d9f8c6b5-abcde spec: ephemeralContainers[debugger].env[T].valueFrom.secretKeyRef{name: dbg-creds, key: token}",
+			reference:   "env T (ephemeral container debugger)",
+			falseLine:   "Deployment shop/web spec",
+			remedy:      "Deployment shop/web itself needs no change",
+			remedyNever: "fix the name in Deployment",
+		},
+		{
+			name:        "ephemeral container: a key is missing",
+			docs:        []string{web, webReplicaSet, secret("dbg-creds", "", "user"), debugged("{name: T, valueFrom: {secretKeyRef: {name: dbg-creds, key: token}}}")},
+			want:        []string{"secret-key-not-found warning shop/Deployment/web dbg-creds"},
+			evidence:    "Pod shop/web-7d9f8c6b5-abcde spec: ephemeralContainers[debugger].env[T].valueFrom.secretKeyRef{name: dbg-creds, key: token}",
+			falseLine:   "Deployment shop/web spec",
+			remedy:      "an ephemeral container cannot be changed or removed",
+			remedyNever: "fix the key name in Deployment",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			findings := analyze(t, nsShop+"---\n"+strings.Join(tc.docs, "---\n"), nil)
+			sameLines(t, brief(findings), tc.want)
+			if len(findings) == 0 {
+				return
+			}
+			f := findings[0]
+			if !containsString(f.Evidence, tc.evidence) {
+				t.Errorf("evidence lacks %q:\n%s", tc.evidence, strings.Join(f.Evidence, "\n"))
+			}
+			for _, e := range f.Evidence {
+				if strings.Contains(e, tc.falseLine) {
+					t.Errorf("evidence quotes a spec that does not hold it: %s", e)
+				}
+			}
+			if tc.reference != "" && f.Reference != tc.reference {
+				t.Errorf("reference = %q, want %q", f.Reference, tc.reference)
+			}
+			if !strings.Contains(f.Remediation, tc.remedy) || (tc.remedyNever != "" && strings.Contains(f.Remediation, tc.remedyNever)) {
+				t.Errorf("remediation %q: want %q, never %q", f.Remediation, tc.remedy, tc.remedyNever)
+			}
+		})
+	}
+}

@@ -643,3 +643,112 @@ func TestForbiddenExcerpt(t *testing.T) {
 		}
 	}
 }
+
+// A webhook the apiserver could not call is fixed at the webhook, not in the
+// workload; a refusal that ended (pods created and running since) is a
+// warning, as FINDINGS has "a denial that was probably transient".
+func TestAdmissionRefusals(t *testing.T) {
+	callFailed := `Error creating: Internal error occurred: failed calling webhook "validate.kyverno.svc-fail": failed to call webhook: Post "https://kyverno-svc.kyverno.svc:443/validate/fail?timeout=10s": dial tcp 10.96.12.7:443: connect: connection refused`
+	deniedByPolicy := `Error creating: admission webhook "validate.kyverno.svc-fail" denied the request: resource Pod/shop/web-7d9f8c6b5-x was blocked due to the following policies require-labels: check-team: 'validation error: label team is required'`
+	refusal := func(message string) string {
+		return eventDoc("e1", "ReplicaSet", "web-7d9f8c6b5", "rs-web", "Warning", "FailedCreate", "replicaset-controller", message, "2026-11-20T10:00:00Z", 9)
+	}
+	runningPod := podOf("web-7d9f8c6b5-abcde", "pod-web-1", "ReplicaSet", "web-7d9f8c6b5", "containers: [{name: web, image: nginx}]\n", runningSince1010)
+	cases := []struct {
+		name, event   string
+		pods          []string
+		want          string
+		remedy, never string
+		confirm       string
+		messageHas    string
+	}{
+		{
+			name: "webhook down, pods created since: transient", event: refusal(callFailed), pods: []string{runningPod},
+			want: "admission-denied warning shop/Deployment/web ", remedy: "Deployment shop/web itself needs no change", never: "satisfy webhook",
+			confirm: "kubectl get endpoints kyverno-svc -n kyverno", messageHas: `could not call admission webhook validate.kyverno.svc-fail, so it refused the pods of Deployment shop/web (the webhook's failurePolicy is Fail): Post "https://kyverno-svc.kyverno.svc:443/validate/fail?timeout=10s": dial tcp 10.96.12.7:443: connect: connection refused (transient`,
+		},
+		{
+			name: "webhook down, no pod yet", event: refusal(callFailed),
+			want: "admission-denied error shop/Deployment/web ", remedy: "Bring webhook validate.kyverno.svc-fail back (Service kyverno/kyverno-svc", never: "satisfy webhook",
+			messageHas: "could not call admission webhook",
+		},
+		{
+			name: "policy denial, pods created since: transient", event: refusal(deniedByPolicy), pods: []string{runningPod},
+			want: "admission-denied warning shop/Deployment/web ", remedy: "Change Deployment shop/web to satisfy webhook validate.kyverno.svc-fail", never: "needs no change",
+			messageHas: "label team is required' (transient: the refusals end at 2026-11-20T10:00:00Z",
+		},
+		{
+			name: "policy denial, no pod", event: refusal(deniedByPolicy),
+			want: "admission-denied error shop/Deployment/web ", remedy: "Change Deployment shop/web to satisfy webhook", never: "needs no change",
+			messageHas: "admission webhook validate.kyverno.svc-fail refuses the pods of Deployment shop/web: resource Pod/shop/web-7d9f8c6b5-x was blocked",
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			docs := append([]string{nsShop, deployment("web", "containers: [{name: web, image: nginx}]\n"), webReplicaSet, tc.event}, tc.pods...)
+			findings := analyze(t, strings.Join(docs, "---\n"), nil)
+			sameLines(t, brief(findings), []string{tc.want})
+			if len(findings) != 1 {
+				return
+			}
+			f := findings[0]
+			if !strings.Contains(f.Remediation, tc.remedy) || strings.Contains(f.Remediation, tc.never) {
+				t.Errorf("remediation %q: want %q, never %q", f.Remediation, tc.remedy, tc.never)
+			}
+			if !strings.Contains(f.Message, tc.messageHas) {
+				t.Errorf("message %q lacks %q", f.Message, tc.messageHas)
+			}
+			if tc.confirm != "" && !containsString(f.Commands.Confirm, tc.confirm) {
+				t.Errorf("confirm = %v, want %q", f.Commands.Confirm, tc.confirm)
+			}
+		})
+	}
+}
+
+// The ServiceAccount admission's mountable-secrets check reads the
+// ServiceAccount's secrets for volumes and env, its imagePullSecrets for pull
+// Secrets; the finding names the list that lacks the Secret (reference §1g).
+func TestMountableSecretsDenial(t *testing.T) {
+	cases := []struct{ name, denial, list string }{
+		{"volume", `Error creating: pods "web-7d9f8c6b5-" is forbidden: volume with secret.secretName="db-creds" is not allowed because service account default does not reference that secret`, "secrets"},
+		{"image pull Secret", `Error creating: pods "web-7d9f8c6b5-" is forbidden: imagePullSecrets[0].name="regcred" is not allowed because service account default does not reference that imagePullSecret`, "imagePullSecrets"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			docs := []string{nsShop, deployment("web", "containers: [{name: web, image: nginx}]\n"), webReplicaSet,
+				eventDoc("e1", "ReplicaSet", "web-7d9f8c6b5", "rs-web", "Warning", "FailedCreate", "replicaset-controller", tc.denial, "2026-11-20T10:00:00Z", 9)}
+			findings := analyze(t, strings.Join(docs, "---\n"), nil)
+			if len(findings) != 1 || findings[0].ID != AdmissionDenied {
+				t.Fatalf("want one admission-denied, got %v", brief(findings))
+			}
+			f := findings[0]
+			if want := "among its " + tc.list + ", and it enforces that"; !strings.Contains(f.Message, want) {
+				t.Errorf("message %q lacks %q", f.Message, want)
+			}
+			if want := "List the Secret under the ServiceAccount's " + tc.list + ","; !strings.Contains(f.Remediation, want) {
+				t.Errorf("remediation %q lacks %q", f.Remediation, want)
+			}
+		})
+	}
+}
+
+// "unknown node for user" is no race: the kubelet's credentials are not a
+// node identity, and the remediation says so.
+func TestNodeAuthorizerUnknownNode(t *testing.T) {
+	docs := strings.Join([]string{nsShop, webReplicaSet, secret("db-credentials", "", "x"), secret("db", "", "password"),
+		webPod("web-7d9f8c6b5-abcde", containerCreating),
+		eventDoc("e1", "Pod", "web-7d9f8c6b5-abcde", "pod-web-7d9f8c6b5-abcde", "Warning", "FailedMount", "kubelet",
+			`MountVolume.SetUp failed for volume "creds" : secrets "db-credentials" is forbidden: User "system:node:node-1" cannot get resource "secrets" in API group "" in the namespace "shop": unknown node for user "system:node:node-1"`, "2026-11-20T10:05:00Z", 2),
+	}, "---\n")
+	findings := analyze(t, docs, nil)
+	sameLines(t, brief(findings), []string{"node-secret-forbidden warning shop/Deployment/web db-credentials"})
+	f := findings[0]
+	for _, want := range []string{`unknown node for user "system:node:node-1", so the kubelet's credentials are not a node identity`} {
+		if !strings.Contains(f.Message, want) {
+			t.Errorf("message %q lacks %q", f.Message, want)
+		}
+	}
+	if strings.Contains(f.Message, "race") || !strings.Contains(f.Remediation, "client certificate for user system:node:<node name> in group system:nodes") {
+		t.Errorf("message %q / remediation %q", f.Message, f.Remediation)
+	}
+}

@@ -37,6 +37,9 @@ type observation struct {
 	// names only the volume and neither the spec nor the dump says which one
 	// lacks the key (Secret is then empty).
 	Candidates []string
+	// ReplicaSet is the Deployment revision the signal comes from (the
+	// ReplicaSet's own event or condition, or one of its pods'), when known.
+	ReplicaSet string
 }
 
 // observeAll reads every event once, assigning it to its workload through the
@@ -70,7 +73,11 @@ func observeAll(p *pass) map[*workload][]observation {
 			w = ws.byKey[objectKey{"ReplicaSet", rs.Namespace, rs.Name}]
 		}
 		if w != nil {
-			obs[w] = append(obs[w], observeReplicaFailure(w, "ReplicaSet", rs.Name, replicaSetConditions(rs))...)
+			failures := observeReplicaFailure(w, "ReplicaSet", rs.Name, replicaSetConditions(rs))
+			for i := range failures {
+				failures[i].ReplicaSet = rs.Name
+			}
+			obs[w] = append(obs[w], failures...)
 		}
 	}
 	for _, d := range p.idx.deployments {
@@ -81,7 +88,50 @@ func observeAll(p *pass) map[*workload][]observation {
 		}
 		obs[w] = append(obs[w], observeReplicaFailure(w, "Deployment", d.Name, conds)...)
 	}
+	for w, list := range obs {
+		if len(w.Revisions) == 0 {
+			continue
+		}
+		for i := range list {
+			if list[i].ReplicaSet == "" {
+				list[i].ReplicaSet = replicaSetOf(w, list[i])
+			}
+		}
+	}
 	return obs
+}
+
+// replicaSetOf names the ReplicaSet of a Deployment an observation comes
+// from: the ReplicaSet an event is about, or the owner of the pod it is about
+// (by the pod's owner reference, or by its "<replicaset>-<5 chars>" name when
+// the pod is gone).
+func replicaSetOf(w *workload, o observation) string {
+	if o.Event != nil && o.Event.Object.Kind == "ReplicaSet" {
+		return o.Event.Object.Name
+	}
+	pod := o.Pod
+	if pod == "" && o.Event != nil && o.Event.Object.Kind == "Pod" {
+		pod = o.Event.Object.Name // an earlier pod of the same name
+	}
+	if pod == "" {
+		return ""
+	}
+	for _, p := range w.Pods {
+		if p.Name == pod && (o.Event == nil || o.Event.ObjectUID == "" || o.Event.ObjectUID == p.UID) {
+			if owner := controllerOf(p.OwnerReferences); owner != nil && owner.Kind == "ReplicaSet" {
+				return owner.Name
+			}
+			return ""
+		}
+	}
+	if i := strings.LastIndexByte(pod, '-'); i > 0 {
+		for _, r := range w.Revisions {
+			if r.Name == pod[:i] {
+				return r.Name
+			}
+		}
+	}
+	return ""
 }
 
 type condition struct {
@@ -120,9 +170,18 @@ func observePod(p *pass, w *workload, pod *corev1.Pod) []observation {
 	statuses = append(statuses, pod.Status.InitContainerStatuses...)
 	statuses = append(statuses, pod.Status.ContainerStatuses...)
 	statuses = append(statuses, pod.Status.EphemeralContainerStatuses...)
-	for _, cs := range statuses {
+	for i, cs := range statuses {
+		// Which list a container is in matters to the reader: an init
+		// container blocks the pod, an ephemeral one (kubectl debug) does not.
+		label := "container"
+		switch {
+		case i < len(pod.Status.InitContainerStatuses):
+			label = "init container"
+		case i >= len(pod.Status.InitContainerStatuses)+len(pod.Status.ContainerStatuses):
+			label = "ephemeral container"
+		}
 		if wait := cs.State.Waiting; wait != nil && wait.Message != "" {
-			evidence := fmt.Sprintf("Pod %s container %s waiting %s: %s", pod.Name, cs.Name, wait.Reason, oneLine(wait.Message))
+			evidence := fmt.Sprintf("Pod %s %s %s waiting %s: %s", pod.Name, label, cs.Name, wait.Reason, oneLine(wait.Message))
 			for _, sig := range messages.Classify(wait.Message) {
 				out = append(out, p.withSecrets(w, observation{Signal: sig, Evidence: evidence, Text: wait.Message, Reason: wait.Reason, Count: 1, Pod: pod.Name, Current: true})...)
 			}
@@ -135,7 +194,7 @@ func observePod(p *pass, w *workload, pod *corev1.Pod) []observation {
 				if len(sigs) == 0 {
 					continue
 				}
-				evidence := fmt.Sprintf("Pod %s container %s last terminated %s (exit %d, %s): %s", pod.Name, cs.Name, term.Reason, term.ExitCode, term.FinishedAt.UTC().Format(time.RFC3339), clip(oneLine(line), 400))
+				evidence := fmt.Sprintf("Pod %s %s %s last terminated %s (exit %d, %s): %s", pod.Name, label, cs.Name, term.Reason, term.ExitCode, term.FinishedAt.UTC().Format(time.RFC3339), clip(oneLine(line), 400))
 				for _, sig := range sigs {
 					out = append(out, p.withSecrets(w, observation{Signal: sig, Evidence: evidence, Text: line, Reason: term.Reason, Last: term.FinishedAt.Time, Count: 1, Pod: pod.Name})...)
 				}
@@ -513,6 +572,17 @@ func volumeCandidates(w *workload, pod string, sig messages.Signal) []string {
 		if p.Name == pod || pod == "" {
 			if names := volumeSecrets(&p.Spec, sig.Volume, sig.Key); len(names) > 0 {
 				return names
+			}
+		}
+	}
+	// A pod that is gone was made from its ReplicaSet's template, which may
+	// be an earlier revision's.
+	if i := strings.LastIndexByte(pod, '-'); i > 0 {
+		for _, r := range w.Revisions {
+			if r.Name == pod[:i] && r.Template != nil {
+				if names := volumeSecrets(&r.Template.Spec, sig.Volume, sig.Key); len(names) > 0 {
+					return names
+				}
 			}
 		}
 	}

@@ -27,18 +27,20 @@ type SecretRef struct {
 	Optional  bool
 	Path      refPath
 	Container string // env and envFrom: the container
-	Volume    string // volume and projected: the pod volume
-	EnvVar    string // env: the variable
-	Index     int    // imagePullSecrets: the position in the list
+	// ContainerKind is "" for a regular container, "init" or "ephemeral".
+	ContainerKind string
+	Volume        string // volume and projected: the pod volume
+	EnvVar        string // env: the variable
+	Index         int    // imagePullSecrets: the position in the list
 }
 
 // Describe names the reference the way the report's "reference" field shows it.
 func (r SecretRef) Describe() string {
 	switch r.Path {
 	case refEnv:
-		return fmt.Sprintf("env %s (container %s)", r.EnvVar, r.Container)
+		return fmt.Sprintf("env %s (%s)", r.EnvVar, r.containerText())
 	case refEnvFrom:
-		return fmt.Sprintf("envFrom (container %s)", r.Container)
+		return fmt.Sprintf("envFrom (%s)", r.containerText())
 	case refVolume:
 		return "volume " + r.Volume
 	case refProjected:
@@ -53,9 +55,9 @@ func (r SecretRef) Describe() string {
 func (r SecretRef) specPath() string {
 	switch r.Path {
 	case refEnv:
-		return fmt.Sprintf("containers[%s].env[%s].valueFrom.secretKeyRef{name: %s, key: %s}", r.Container, r.EnvVar, r.Secret, r.Key)
+		return fmt.Sprintf("%s[%s].env[%s].valueFrom.secretKeyRef{name: %s, key: %s}", r.containersField(), r.Container, r.EnvVar, r.Secret, r.Key)
 	case refEnvFrom:
-		return fmt.Sprintf("containers[%s].envFrom[].secretRef.name: %s", r.Container, r.Secret)
+		return fmt.Sprintf("%s[%s].envFrom[].secretRef.name: %s", r.containersField(), r.Container, r.Secret)
 	case refVolume:
 		if r.Key != "" {
 			return fmt.Sprintf("volumes[%s].secret{secretName: %s, items[].key: %s}", r.Volume, r.Secret, r.Key)
@@ -72,6 +74,31 @@ func (r SecretRef) specPath() string {
 	return r.Secret
 }
 
+// containerText names the reference's container with its kind: "init container migrate".
+func (r SecretRef) containerText() string {
+	if r.ContainerKind != "" {
+		return r.ContainerKind + " container " + r.Container
+	}
+	return "container " + r.Container
+}
+
+// containersField is the pod spec list the reference's container is in.
+func (r SecretRef) containersField() string {
+	switch r.ContainerKind {
+	case containerInit:
+		return "initContainers"
+	case containerEphemeral:
+		return "ephemeralContainers"
+	}
+	return "containers"
+}
+
+// Container kinds of SecretRef.ContainerKind.
+const (
+	containerInit      = "init"
+	containerEphemeral = "ephemeral"
+)
+
 func optional(b *bool) bool { return b != nil && *b }
 
 // secretRefs lists every Secret reference of a pod spec: containers, init
@@ -79,29 +106,29 @@ func optional(b *bool) bool { return b != nil && *b }
 // volumes with their items, and imagePullSecrets. The order is stable.
 func secretRefs(spec *corev1.PodSpec) []SecretRef {
 	var refs []SecretRef
-	containerRefs := func(name string, env []corev1.EnvVar, envFrom []corev1.EnvFromSource) {
+	containerRefs := func(kind, name string, env []corev1.EnvVar, envFrom []corev1.EnvFromSource) {
 		for _, e := range env {
 			if e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil {
 				continue
 			}
 			ref := e.ValueFrom.SecretKeyRef
-			refs = append(refs, SecretRef{Secret: ref.Name, Key: ref.Key, Optional: optional(ref.Optional), Path: refEnv, Container: name, EnvVar: e.Name})
+			refs = append(refs, SecretRef{Secret: ref.Name, Key: ref.Key, Optional: optional(ref.Optional), Path: refEnv, Container: name, ContainerKind: kind, EnvVar: e.Name})
 		}
 		for _, from := range envFrom {
 			if from.SecretRef == nil {
 				continue
 			}
-			refs = append(refs, SecretRef{Secret: from.SecretRef.Name, Optional: optional(from.SecretRef.Optional), Path: refEnvFrom, Container: name})
+			refs = append(refs, SecretRef{Secret: from.SecretRef.Name, Optional: optional(from.SecretRef.Optional), Path: refEnvFrom, Container: name, ContainerKind: kind})
 		}
 	}
 	for _, c := range spec.InitContainers {
-		containerRefs(c.Name, c.Env, c.EnvFrom)
+		containerRefs(containerInit, c.Name, c.Env, c.EnvFrom)
 	}
 	for _, c := range spec.Containers {
-		containerRefs(c.Name, c.Env, c.EnvFrom)
+		containerRefs("", c.Name, c.Env, c.EnvFrom)
 	}
 	for _, c := range spec.EphemeralContainers {
-		containerRefs(c.Name, c.Env, c.EnvFrom)
+		containerRefs(containerEphemeral, c.Name, c.Env, c.EnvFrom)
 	}
 	for _, v := range spec.Volumes {
 		switch {

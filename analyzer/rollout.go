@@ -79,7 +79,7 @@ func holdsRef(refs []SecretRef, r SecretRef) bool {
 // same env variable of the same container, envFrom of the container, or volume.
 func sameSlot(refs []SecretRef, r SecretRef) (SecretRef, bool) {
 	for _, o := range refs {
-		if o.Path != r.Path || o.Container != r.Container || o.EnvVar != r.EnvVar || o.Volume != r.Volume {
+		if o.Path != r.Path || o.Container != r.Container || o.ContainerKind != r.ContainerKind || o.EnvVar != r.EnvVar || o.Volume != r.Volume {
 			continue
 		}
 		if (r.Path == refVolume || r.Path == refProjected) && r.Key != "" && o.Key != r.Key && o.Secret == r.Secret {

@@ -145,13 +145,21 @@ func templateVariable(name string) bool {
 }
 
 // prefixOf is true when one name begins with the other, the shorter being a
-// word of its own (at least four characters, ending where a separator may).
+// word of its own (at least four characters, ending where a separator may),
+// or when the shorter is a shortened plural of the longer.
 func prefixOf(a, b string) bool {
 	short, long := a, b
 	if len(short) > len(long) {
 		short, long = long, short
 	}
-	return len(short) >= 4 && len(long)-len(short) <= 8 && strings.HasPrefix(long, short)
+	if len(short) < 4 || len(long)-len(short) > 8 {
+		return false
+	}
+	// A plural shortened keeps its s: db-creds for db-credentials, certs for certificates.
+	if stem, ok := strings.CutSuffix(short, "s"); ok && len(stem) >= 4 && strings.HasSuffix(long, "s") && strings.HasPrefix(long, stem) {
+		return true
+	}
+	return strings.HasPrefix(long, short)
 }
 
 // clipWords shortens a message to about n bytes at a word boundary, marking

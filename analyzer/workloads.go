@@ -7,6 +7,7 @@ import (
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -30,6 +31,9 @@ type workload struct {
 	Controllers []controllerRef
 	// Revisions are a Deployment's ReplicaSets, newest revision first.
 	Revisions []revision
+	// Completed is set for a Job of its own (no CronJob) whose status says
+	// Complete: it starts no pod again, so what its spec references no longer matters.
+	Completed bool
 }
 
 type controllerRef struct {
@@ -43,6 +47,9 @@ type revision struct {
 	Name     string
 	Created  time.Time
 	Template *corev1.PodTemplateSpec
+	// Replicas is the ReplicaSet's desired pod count: 0 once a rollout has
+	// replaced it, so that it creates no pod again.
+	Replicas int32
 }
 
 func (w *workload) key() objectKey { return objectKey{w.Kind, w.Namespace, w.Name} }
@@ -83,6 +90,11 @@ func (w *workload) serviceAccount() string {
 	default:
 		return "default"
 	}
+	return specServiceAccount(spec)
+}
+
+// specServiceAccount returns the ServiceAccount a pod spec runs as.
+func specServiceAccount(spec *corev1.PodSpec) string {
 	if spec.ServiceAccountName != "" {
 		return spec.ServiceAccountName
 	}
@@ -156,13 +168,23 @@ func buildWorkloads(idx *index) *workloadSet {
 		owner.Controllers = append(owner.Controllers, controllerRef{"ReplicaSet", rs.Name, rs.UID})
 		s.controllerOwner[objectKey{"ReplicaSet", rs.Namespace, rs.Name}] = owner
 		if rev, err := strconv.Atoi(rs.Annotations["deployment.kubernetes.io/revision"]); err == nil {
-			owner.Revisions = append(owner.Revisions, revision{Number: rev, Name: rs.Name, Created: rs.CreationTimestamp.Time, Template: &rs.Spec.Template})
+			replicas := int32(1) // the API's default
+			if rs.Spec.Replicas != nil {
+				replicas = *rs.Spec.Replicas
+			}
+			owner.Revisions = append(owner.Revisions, revision{Number: rev, Name: rs.Name, Created: rs.CreationTimestamp.Time, Template: &rs.Spec.Template, Replicas: replicas})
 		}
 	}
 	for _, j := range idx.jobs {
 		owner := s.ownerOfJob(j.Namespace, j.Name, j.OwnerReferences)
 		if owner == nil {
-			setObject(s.get("Job", j.Namespace, j.Name), j.ObjectMeta, &j.Spec.Template)
+			w := s.get("Job", j.Namespace, j.Name)
+			setObject(w, j.ObjectMeta, &j.Spec.Template)
+			for _, c := range j.Status.Conditions {
+				if c.Type == batchv1.JobComplete && c.Status == corev1.ConditionTrue {
+					w.Completed = true
+				}
+			}
 			continue
 		}
 		owner.Controllers = append(owner.Controllers, controllerRef{"Job", j.Name, j.UID})

@@ -38,17 +38,20 @@ const (
 	NearMissVerb                  = "verb"                     // a rule for the resource without this verb
 	NearMissAPIGroup              = "api-group"                // a rule naming the resource in another API group
 	NearMissMissingRole           = "missing-role"             // a binding to the subject whose role is not in the dump
-	NearMissBindingToOtherSubject = "binding-to-other-subject" // a binding that would allow it, for someone else
 	NearMissOtherNamespace        = "other-namespace"          // a RoleBinding to the subject that allows it elsewhere
+	NearMissBindingToOtherSubject = "binding-to-other-subject" // a binding that would allow it, for someone else
 )
 
+// nearMissRank orders near misses. A binding to the very subject in the
+// wrong namespace (a RoleBinding applied with the wrong -n) is closer than a
+// binding that grants the right thing to someone else: the subject was meant.
 var nearMissRank = map[string]int{
 	NearMissResourceNames:         0,
 	NearMissVerb:                  1,
 	NearMissAPIGroup:              2,
 	NearMissMissingRole:           3,
-	NearMissBindingToOtherSubject: 4,
-	NearMissOtherNamespace:        5,
+	NearMissOtherNamespace:        4,
+	NearMissBindingToOtherSubject: 5,
 }
 
 // NearMiss is something close to a grant, and why it does not allow the request.

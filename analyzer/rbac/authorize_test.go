@@ -460,7 +460,8 @@ func TestAuthorize(t *testing.T) {
 		// --- Near-miss ordering ---
 		{
 			// Closest first: the subject's own rules (names, verb), then its broken
-			// bindings, then other subjects' bindings, then other namespaces.
+			// bindings, then its bindings in other namespaces (the subject was
+			// meant, the namespace is wrong), then other subjects' bindings.
 			name: "near misses ordered by relevance",
 			objs: objects{
 				roles: []rbacv1.Role{
@@ -482,8 +483,8 @@ func TestAuthorize(t *testing.T) {
 				"resource-names RoleBinding shop/z-names",
 				"verb RoleBinding shop/y-lister",
 				"missing-role RoleBinding shop/x-missing",
-				"binding-to-other-subject RoleBinding shop/w-default",
 				"other-namespace RoleBinding billing/v-billing",
+				"binding-to-other-subject RoleBinding shop/w-default",
 			),
 		},
 		{
