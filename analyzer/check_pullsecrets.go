@@ -686,7 +686,7 @@ func reportUnusableEntries(p *pass, w *workload, refs []*pullRef, j *pullJudgeme
 			if allPulled(w, decisive) {
 				f.Message += "; the images pull all the same (public, cached, or node credentials), so it matters only where that does not hold"
 			} else {
-				f.Message += "; no pull failure is recorded (events expire after an hour), so whether the registry needs credentials is not known"
+				f.Message += "; " + p.noPullFailureNote(ns)
 			}
 		}
 		f.Remediation = fmt.Sprintf("Give every entry of %s/%s credentials (docker login to each registry it serves, then recreate it from that config.json), or drop the entries it should not hold", ns, name)
@@ -793,7 +793,7 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, j *pullJudgeme
 			if imagePulled(w, img) {
 				f.Message += "; the image still pulls (node credentials, or a public image), so the Secrets are probably meant for another registry"
 			} else {
-				f.Message += "; no pull failure is recorded (events expire after an hour), so whether the registry needs credentials is not known"
+				f.Message += "; " + p.noPullFailureNote(ns)
 			}
 		}
 		p.report(f)
@@ -829,6 +829,10 @@ func checkRegistryCoverage(p *pass, w *workload, refs []*pullRef, j *pullJudgeme
 				img, describeMatches(unsent), plural(len(pods), "pod "+strings.Join(pods, ", "), "pods "+strings.Join(pods, ", ")), plural(len(pods), "does", "do"),
 				plural(len(unsent), "it", "them"), plural(len(pods), "its", "their"), plural(len(unsent), "it", "them"), unsentWhy(refs, unsent, len(pods)))
 			remedy, fix = recreatePodsRemedy(w, matchSecrets(unsent))
+		case w.Template == nil && len(w.Pods) == 0:
+			// Known from events only: which pull Secrets the pod lists is unknown.
+			msg = fmt.Sprintf("the registry refused the pull of %s; the dump holds neither the pod nor its workload, so which pull Secrets it lists, if any, is unknown", img)
+			remedy = fmt.Sprintf("Check that the pod's imagePullSecrets (or its ServiceAccount's) name a Secret with valid credentials for %s, or check the image name", registryauth.Registry(img))
 		case len(refs) == 0:
 			msg = fmt.Sprintf("the registry refused the pull of %s and the pod has no image pull Secret at all", img)
 		case len(j.hidden) > 0:
@@ -1119,4 +1123,13 @@ func attachPullSecret(w *workload, refs []*pullRef, secret string) (string, bool
 	}
 	patch := fmt.Sprintf(`[{"op":"add","path":"%s/imagePullSecrets/-","value":%s}]`, templateSpecPath(w.Kind), value)
 	return fmt.Sprintf("kubectl patch %s %s -n %s --type=json -p %s", shellArg(strings.ToLower(w.Kind)), shellArg(w.Name), shellArg(w.Namespace), shellArg(patch)), true
+}
+
+// noPullFailureNote says why no pull failure speaks for or against a pull
+// Secret: the events expired, or the dump holds none.
+func (p *pass) noPullFailureNote(ns string) string {
+	if covered, _ := p.covers("Event", ns, ""); !covered {
+		return "the dump holds no events of this namespace, so whether the registry needs credentials is not known"
+	}
+	return "no pull failure is recorded (events expire after an hour), so whether the registry needs credentials is not known"
 }

@@ -78,6 +78,11 @@ func (p *pass) reportCoverageGaps() {
 func (p *pass) noteEventGap() {
 	for _, w := range p.workloads.list {
 		if w.Template == nil && len(w.Pods) == 0 {
+			// Known from its events only: the spec the checks read is what
+			// the dump lacked.
+			if covered, why := p.covers("Pod", w.Namespace, ""); !covered {
+				p.noteGap("Pod", why, w)
+			}
 			continue
 		}
 		if covered, why := p.covers("Event", w.Namespace, ""); !covered {

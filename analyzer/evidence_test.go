@@ -600,10 +600,12 @@ message: 'MountVolume.SetUp failed for volume "hook" : secret "slack-webhook" no
 		{"every namespace", nil, []string{
 			"secret-not-found error monitoring/Pod/alertmanager-0 slack-webhook",
 			"secret-not-found error shop/Deployment/web db-credentials",
+			"coverage-gap info /Pod/ ",
 			"coverage-gap info /Secret/ ",
 		}, ""},
 		{"one namespace", []string{"shop"}, []string{
 			"secret-not-found error shop/Deployment/web db-credentials",
+			"coverage-gap info /Pod/ ",
 			"coverage-gap info /Secret/ ",
 		}, ""},
 		{"a namespace the dump has nothing of", []string{"shpo"}, nil, "namespace shpo: no pod, workload or event of it was found, so nothing in it was judged"},
