@@ -94,7 +94,7 @@ func runSecretRefs(p *pass) {
 	for _, w := range p.workloads.list {
 		uses := usages(w)
 		bySecret := map[string][]observation{}
-		var ambiguous []observation
+		var ambiguous, unattributed []observation
 		for _, o := range p.observations[w] {
 			if !secretCauses[o.Signal.Cause] {
 				continue
@@ -116,11 +116,18 @@ func runSecretRefs(p *pass) {
 				}
 				continue
 			}
+			if o.Secret == "" && o.Signal.Cause == messages.SecretCacheSyncFailed && w.Template == nil && len(w.Pods) == 0 {
+				// A Secret volume that failed to mount, of a pod known from
+				// its events only: which Secret it mounts is unknown.
+				unattributed = append(unattributed, o)
+				continue
+			}
 			if o.Secret == "" || (o.Signal.Cause == messages.NodeForbidden && o.Signal.Resource != "" && o.Signal.Resource != "secrets" && o.Signal.Resource != "secret") {
 				continue
 			}
 			bySecret[o.Secret] = append(bySecret[o.Secret], o)
 		}
+		reportUnattributedMounts(p, w, unattributed)
 		names := map[string]bool{}
 		for n := range uses {
 			names[n] = true
@@ -142,6 +149,29 @@ func runSecretRefs(p *pass) {
 		}
 		reportAmbiguousVolumeKeys(p, w, ambiguous)
 	}
+}
+
+// reportUnattributedMounts reports the Secret volumes of a workload known
+// only from its events that the kubelet could not mount, by volume: the
+// events do not name the Secret and the dump holds no spec that would.
+func reportUnattributedMounts(p *pass, w *workload, obs []observation) {
+	if len(obs) == 0 {
+		return
+	}
+	sortObs(obs)
+	volumes := map[string]bool{}
+	for _, o := range obs {
+		if o.Signal.Volume != "" {
+			volumes["volume "+o.Signal.Volume] = true
+		}
+	}
+	p.report(Finding{
+		ID: SecretMountFailed, Namespace: w.Namespace, Object: w.ref(), Pods: podsOfObs(obs),
+		Reference: strings.Join(sortedKeys(volumes), ", "), Evidence: obsEvidence(obs),
+		Message:     fmt.Sprintf("a Secret volume could not be mounted: %s; the dump holds no spec of the pod, so which Secret the volume mounts is unknown", mountCause(obs)),
+		Remediation: "Check the kubelet and apiserver connectivity of the node; delete the pod to retry on a fresh kubelet cache",
+		Commands:    &Commands{Confirm: []string{fmt.Sprintf("kubectl get events -n %s --field-selector reason=FailedMount", shellArg(w.Namespace))}},
+	})
 }
 
 // legacyTokenName matches the Secrets the token controller created for

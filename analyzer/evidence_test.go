@@ -754,3 +754,24 @@ func TestNodeAuthorizerUnknownNode(t *testing.T) {
 		t.Errorf("message %q / remediation %q", f.Message, f.Remediation)
 	}
 }
+
+// TestEventsOnlyMountFailureOfUnknownSecret: a FailedMount that names only
+// its volume, for a pod known from events alone, is still reported.
+func TestEventsOnlyMountFailureOfUnknownSecret(t *testing.T) {
+	const docs = `apiVersion: v1
+kind: Event
+metadata: {name: p4.1, namespace: e}
+involvedObject: {kind: Pod, name: p4, namespace: e}
+reason: FailedMount
+type: Warning
+message: 'MountVolume.SetUp failed for volume "v" : failed to sync secret cache: timed out waiting for the condition'
+`
+	got := analyze(t, docs, coverageStub{"Secret": "this kubectl get output holds no Secrets", "Pod": "this kubectl get output holds no Pods"})
+	sameLines(t, brief(got), []string{
+		"secret-mount-failed error e/Pod/p4 ",
+		"coverage-gap info /Pod/ ",
+	})
+	if len(got) > 0 && got[0].Reference != "volume v" {
+		t.Errorf("reference %q, want volume v", got[0].Reference)
+	}
+}
