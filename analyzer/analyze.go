@@ -65,6 +65,7 @@ func Analyze(ctx context.Context, c Cluster) (*Result, error) {
 				p := &pass{ctx: ctx, cluster: c, idx: nsIdx, shared: sh, namespace: nsIdx.namespace, gaps: map[string]*coverageGap{}}
 				p.workloads = buildWorkloads(nsIdx)
 				p.observations = observeAll(p)
+				p.noteEventPods()
 				for _, check := range Checks {
 					check.Run(p)
 				}

@@ -944,6 +944,16 @@ func clearedAfter(w *workload, obs []observation) (bool, string) {
 // podsRunSince reports whether the workload has pods and all of them are running
 // with every container started at or after t.
 func podsRunSince(w *workload, t time.Time) bool {
+	if len(w.Pods) == 0 && w.Template == nil && len(w.EventPods) > 0 {
+		// Known from events only: every pod they name started a container
+		// after t (the kubelet's Started event).
+		for _, started := range w.EventPods {
+			if started.IsZero() || (!t.IsZero() && started.Before(t)) {
+				return false
+			}
+		}
+		return true
+	}
 	if len(w.Pods) == 0 {
 		return false
 	}

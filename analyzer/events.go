@@ -78,10 +78,13 @@ type eventIndex struct {
 	byKey       map[objectKey][]*event
 	byNamespace map[string][]*event
 	seen        map[types.UID]bool
+	// started is, per pod, when the kubelet last reported a container
+	// Started: for a pod known from its events only, the sign it recovered.
+	started map[nsName]time.Time
 }
 
 func newEventIndex() *eventIndex {
-	return &eventIndex{byUID: map[types.UID][]*event{}, byKey: map[objectKey][]*event{}, byNamespace: map[string][]*event{}, seen: map[types.UID]bool{}}
+	return &eventIndex{byUID: map[types.UID][]*event{}, byKey: map[objectKey][]*event{}, byNamespace: map[string][]*event{}, seen: map[types.UID]bool{}, started: map[nsName]time.Time{}}
 }
 
 // add indexes one event. Routine events that say nothing about a failure
@@ -97,6 +100,12 @@ func (idx *eventIndex) add(e *event) {
 	}
 	e.Signals = messages.Classify(e.Message)
 	if len(e.Signals) == 0 && e.Type == "Normal" && e.Object.Kind == "Pod" {
+		if e.Reason == "Started" {
+			k := nsName{e.Object.Namespace, e.Object.Name}
+			if t := e.Last; t.After(idx.started[k]) {
+				idx.started[k] = t
+			}
+		}
 		return
 	}
 	idx.byNamespace[e.Object.Namespace] = append(idx.byNamespace[e.Object.Namespace], e)

@@ -775,3 +775,45 @@ message: 'MountVolume.SetUp failed for volume "v" : failed to sync secret cache:
 		t.Errorf("reference %q, want volume v", got[0].Reference)
 	}
 }
+
+// TestEventsOnlyRecovery: with events alone, a kubelet Started event after
+// the last failure is the sign the pod recovered.
+func TestEventsOnlyRecovery(t *testing.T) {
+	failed := `apiVersion: v1
+kind: Event
+metadata: {name: web-7d9f8c6b5-m7bzt.1, namespace: shop}
+involvedObject: {kind: Pod, name: web-7d9f8c6b5-m7bzt, namespace: shop}
+reason: FailedMount
+type: Warning
+lastTimestamp: "2026-11-20T09:00:00Z"
+message: 'MountVolume.SetUp failed for volume "db" : secret "db-credentials" not found'
+`
+	started := func(at string) string {
+		return `---
+apiVersion: v1
+kind: Event
+metadata: {name: web-7d9f8c6b5-m7bzt.2, namespace: shop}
+involvedObject: {kind: Pod, name: web-7d9f8c6b5-m7bzt, namespace: shop}
+reason: Started
+type: Normal
+lastTimestamp: "` + at + `"
+message: Started container web
+`
+	}
+	cov := coverageStub{"Secret": "this kubectl get output holds no Secrets", "Pod": "this kubectl get output holds no Pods"}
+	tests := []struct {
+		name, docs, want string
+	}{
+		{"started after the failures", failed + started("2026-11-20T09:05:00Z"), "secret-created-after-failure info shop/Deployment/web db-credentials"},
+		{"started before the failures", failed + started("2026-11-20T08:55:00Z"), "secret-not-found error shop/Deployment/web db-credentials"},
+		{"never started", failed, "secret-not-found error shop/Deployment/web db-credentials"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := brief(analyze(t, tt.docs, cov))
+			if !containsString(got, tt.want) {
+				t.Errorf("findings %q lack %q", got, tt.want)
+			}
+		})
+	}
+}

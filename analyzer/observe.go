@@ -591,3 +591,22 @@ func volumeCandidates(w *workload, pod string, sig messages.Signal) []string {
 	}
 	return nil
 }
+
+// noteEventPods records, for each workload known from its events only, the
+// pods its observations name and when each last started a container.
+func (p *pass) noteEventPods() {
+	for w, obs := range p.observations {
+		if w.Template != nil || len(w.Pods) > 0 {
+			continue
+		}
+		for _, o := range obs {
+			if o.Pod == "" {
+				continue
+			}
+			if w.EventPods == nil {
+				w.EventPods = map[string]time.Time{}
+			}
+			w.EventPods[o.Pod] = p.idx.events.started[nsName{w.Namespace, o.Pod}]
+		}
+	}
+}

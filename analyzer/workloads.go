@@ -34,6 +34,9 @@ type workload struct {
 	// Completed is set for a Job of its own (no CronJob) whose status says
 	// Complete: it starts no pod again, so what its spec references no longer matters.
 	Completed bool
+	// EventPods are, for a workload known from its events only, the pods its
+	// events name and when each last started a container (zero: never seen).
+	EventPods map[string]time.Time
 }
 
 type controllerRef struct {
