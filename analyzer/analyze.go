@@ -104,6 +104,8 @@ func Analyze(ctx context.Context, c Cluster) (*Result, error) {
 	p.reportCoverageGaps()
 	findings = append(findings, consolidate(p.findings)...)
 	SortFindings(findings)
+	// The namespaces' passes warn in parallel: their order is made stable.
+	sort.Strings(sh.warnings)
 	warnings := append(idx.failures.warnings, sh.warnings...)
 	for _, ns := range c.Namespaces {
 		if !seen[ns] {
@@ -422,18 +424,42 @@ const IgnoreAnnotation = "secretscan.io/ignore"
 
 // dropIgnored removes findings accepted by an IgnoreAnnotation on their
 // workload or their Secret.
+// Each one left out is named in a warning, so that a report never hides
+// a root cause without a trace; an annotation naming an unknown ID is too.
 func (p *pass) dropIgnored(findings []Finding) []Finding {
 	out := findings[:0]
 	for _, f := range findings {
+		where := ""
 		if w, ok := p.workloads.byKey[objectKey{f.Object.Kind, f.Namespace, f.Object.Name}]; ok && ignores(w.Annotations, f.ID) {
-			continue
+			where = fmt.Sprintf("%s %s/%s", w.Kind, w.Namespace, w.Name)
+		} else if s, ok := p.idx.secrets[nsName{f.Namespace, f.Secret}]; ok && f.Secret != "" && ignores(s.Annotations, f.ID) {
+			where = fmt.Sprintf("Secret %s/%s", s.Namespace, s.Name)
 		}
-		if s, ok := p.idx.secrets[nsName{f.Namespace, f.Secret}]; ok && f.Secret != "" && ignores(s.Annotations, f.ID) {
+		if where != "" {
+			p.shared.warn(fmt.Sprintf("%s %s/%s left out: the %s annotation of %s accepts it", f.ID, f.Namespace, f.Object.Name, IgnoreAnnotation, where))
 			continue
 		}
 		out = append(out, f)
 	}
+	for _, w := range p.workloads.list {
+		p.checkIgnoreIDs(fmt.Sprintf("%s %s/%s", w.Kind, w.Namespace, w.Name), w.Annotations)
+	}
 	return out
+}
+
+// checkIgnoreIDs warns of IDs in an IgnoreAnnotation that name no finding.
+func (p *pass) checkIgnoreIDs(owner string, annotations map[string]string) {
+	list, ok := annotations[IgnoreAnnotation]
+	if !ok {
+		return
+	}
+	for _, part := range strings.Split(list, ",") {
+		if part = strings.TrimSpace(part); part != "" && part != "*" {
+			if _, known := Lookup(ID(part)); !known {
+				p.shared.warn(fmt.Sprintf("the %s annotation of %s names %q, which is no finding ID (secretscan explain lists them)", IgnoreAnnotation, owner, clip(part, 60)))
+			}
+		}
+	}
 }
 
 func ignores(annotations map[string]string, id ID) bool {

@@ -1,8 +1,11 @@
 package analyzer
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"k8s.io/client-go/kubernetes/fake"
 )
 
 const nsShop = `apiVersion: v1
@@ -184,9 +187,26 @@ func TestIgnoreAnnotation(t *testing.T) {
 `)
 	accepted := strings.Replace(web, "uid: dep-web}", "uid: dep-web, annotations: {secretscan.io/ignore: secret-not-found}}", 1)
 	emptyAccepted := strings.Replace(secret("empty", ""), "namespace: shop,", "namespace: shop, annotations: {secretscan.io/ignore: '*'},", 1)
-	findings := analyze(t, strings.Join([]string{nsShop, accepted, emptyAccepted}, "---\n"), nil)
-	sameLines(t, brief(findings), nil)
-	findings = analyze(t, strings.Join([]string{nsShop, web, secret("empty", "")}, "---\n"), nil)
+	client := fake.NewSimpleClientset(objects(t, strings.Join([]string{nsShop, accepted, emptyAccepted}, "---\n"))...)
+	res, err := Analyze(context.Background(), Cluster{Client: client})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameLines(t, brief(res.Findings), nil)
+	// What was left out is named, never hidden without a trace.
+	sameLines(t, res.Warnings, []string{
+		"secret-empty shop/web left out: the secretscan.io/ignore annotation of Secret shop/empty accepts it",
+		"secret-not-found shop/web left out: the secretscan.io/ignore annotation of Deployment shop/web accepts it",
+	})
+	typo := strings.Replace(web, "uid: dep-web}", "uid: dep-web, annotations: {secretscan.io/ignore: secret-not-fond}}", 1)
+	client = fake.NewSimpleClientset(objects(t, strings.Join([]string{nsShop, typo}, "---\n"))...)
+	if res, err = Analyze(context.Background(), Cluster{Client: client}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(res.Warnings, "\n"), `names "secret-not-fond", which is no finding ID`) {
+		t.Errorf("a mistyped ID in the annotation is not named: %q", res.Warnings)
+	}
+	findings := analyze(t, strings.Join([]string{nsShop, web, secret("empty", "")}, "---\n"), nil)
 	sameLines(t, brief(findings), []string{"secret-not-found error shop/Deployment/web missing", "secret-empty warning shop/Deployment/web empty"})
 }
 
