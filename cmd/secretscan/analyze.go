@@ -90,7 +90,7 @@ func parseAnalyzeFlags(c *cli.Context) (analyzeOptions, error) {
 	}
 	if !o.live && c.NArg() != 1 {
 		if c.NArg() == 0 {
-			return o, usagef("analyze needs a DUMP: a file, a folder, an archive, or - for stdin (see secretscan analyze --help)")
+			return o, usagef("analyze needs a DUMP: a file, a folder, an archive, or - for stdin (see %s analyze --help)", c.App.Name)
 		}
 		return o, usagef("analyze takes one DUMP, got %d arguments: %s", c.NArg(), strings.Join(c.Args().Slice(), " "))
 	}
@@ -170,7 +170,7 @@ func parseIDs(values []string, flag string) ([]analyzer.ID, error) {
 				if guess, ok := closestID(s); ok {
 					hint = fmt.Sprintf("; did you mean %s?", guess)
 				}
-				return nil, usagef("%s: unknown finding ID %q%s (see secretscan explain)", flag, s, hint)
+				return nil, usagef("%s: unknown finding ID %q%s (secretscan explain lists them)", flag, s, hint)
 			}
 			ids = append(ids, analyzer.ID(s))
 		}

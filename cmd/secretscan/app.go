@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -63,9 +64,13 @@ evidence Kubernetes printed and the fix.`,
 			explainCommand(),
 			completionCommand(),
 			{
-				Name:  "version",
-				Usage: "print the version (as --version does)",
+				Name:         "version",
+				Usage:        "print the version (as --version does)",
+				OnUsageError: usageErrorHandler,
 				Action: func(c *cli.Context) error {
+					if c.NArg() > 0 {
+						return usagef("version takes no arguments, got %s", strings.Join(c.Args().Slice(), " "))
+					}
 					cli.VersionPrinter(c)
 					return nil
 				},
