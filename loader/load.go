@@ -707,6 +707,9 @@ func (l *loadState) settle(format Format) {
 		l.lost = append(l.lost, l.tentativeLost...)
 	}
 	l.tentative, l.tentativeWarnings, l.tentativeLost = nil, warningList{}, nil
+	if w := l.store.sharedUIDWarning(); w != "" {
+		l.warn(w)
+	}
 	if format == FormatTroubleshootBundle {
 		l.addTroubleshootSecrets()
 	}

@@ -302,6 +302,11 @@ func hostileCorpus() []hostileInput {
 				tarEntry{name: "copy/intact.yaml", body: intactYAML},
 			)), nil
 		}},
+		{name: "every uid redacted to the same text", build: func(t testing.TB, dir string) (string, []byte) {
+			redacted := strings.ReplaceAll(intactYAML, "uid: intact-d1", "uid: REDACTED")
+			redacted = strings.ReplaceAll(redacted, "{name: intact-present, namespace: hostile}", "{name: intact-present, namespace: hostile, uid: REDACTED}")
+			return write(t, dir, "redacted.yaml", []byte(redacted)), nil
+		}, warn: []string{`2 objects share the uid "REDACTED" (the uids look redacted)`}},
 		{name: "archives nested past the limit", build: func(t testing.TB, dir string) (string, []byte) {
 			inner := tarGz(t, tarEntry{name: "deepest.yaml", body: intactYAML})
 			for i := 0; i < 4; i++ {
