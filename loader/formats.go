@@ -362,9 +362,7 @@ func (l *loadState) coverage(format Format) *Coverage {
 	default:
 		l.presenceCoverage(c, format)
 	}
-	for _, o := range l.lost {
-		c.markLost(o)
-	}
+	l.lost.markIn(c)
 	return c
 }
 

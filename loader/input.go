@@ -169,6 +169,7 @@ type countingReader struct {
 	name  string
 	total bool // counts toward MaxTotalBytes
 	file  bool // bounded by MaxMemberBytes
+	limit error
 }
 
 // count decides how the stream is counted, including what was read before
@@ -196,12 +197,18 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	if err := c.w.ctx.Err(); err != nil {
 		return 0, err
 	}
+	if c.limit != nil {
+		return 0, c.limit
+	}
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	if c.total {
 		c.w.add(int64(n))
 	}
 	if lerr := c.check(); lerr != nil {
+		// Sticky: a bufio.Reader hands an error to one caller only, and a
+		// caller that only peeks may drop it; the next read must see it again.
+		c.limit = lerr
 		return n, lerr
 	}
 	return n, err

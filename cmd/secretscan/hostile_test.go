@@ -302,6 +302,19 @@ func hostileCorpus() []hostileInput {
 				tarEntry{name: "copy/intact.yaml", body: intactYAML},
 			)), nil
 		}},
+		{name: "50 MB of empty objects", build: func(t testing.TB, dir string) (string, []byte) {
+			return write(t, dir, "empties.json", []byte(intactJSON(t)+strings.Repeat("{}\n", 50<<20/3))), nil
+		}, warn: []string{fmt.Sprintf("lines 2-%d: %d empty objects {}, no Kubernetes objects; skipped", 50<<20/3+1, 50<<20/3)}},
+		{name: "50 MB of objects without kind", build: func(t testing.TB, dir string) (string, []byte) {
+			return write(t, dir, "kindless.json", []byte(intactJSON(t)+strings.Repeat(`{"a":1}`+"\n", 50<<20/8))), nil
+		}, warn: []string{"line 2: the object has no kind; skipped", fmt.Sprintf("%d more warnings not shown", 50<<20/8-1000)}},
+		{name: "empty objects on stdin past the limit", args: []string{"--max-total-bytes", "16MiB"}, build: func(t testing.TB, dir string) (string, []byte) {
+			return "-", []byte(intactJSON(t) + strings.Repeat("{}\n", 32<<20/3))
+		}, err: "the input (decompressed) exceeds 16 MiB (raise it with --max-total-bytes)"},
+		{name: "a List cut off in a tar", build: func(t testing.TB, dir string) (string, []byte) {
+			sa := `{"kind":"ServiceAccountList","apiVersion":"v1","items":[{"metadata":{"name":"default","namespace":"hostile"}},{"metadata":{"name":"bui`
+			return write(t, dir, "cut-list.tar.gz", tarGz(t, tarEntry{name: "intact.yaml", body: intactYAML}, tarEntry{name: "sa.json", body: sa})), nil
+		}, warn: []string{"sa.json: line 1: item 2 of ServiceAccountList is cut off at the end of the input; skipped"}},
 		{name: "every uid redacted to the same text", build: func(t testing.TB, dir string) (string, []byte) {
 			redacted := strings.ReplaceAll(intactYAML, "uid: intact-d1", "uid: REDACTED")
 			redacted = strings.ReplaceAll(redacted, "{name: intact-present, namespace: hostile}", "{name: intact-present, namespace: hostile, uid: REDACTED}")
