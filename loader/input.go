@@ -544,8 +544,8 @@ func (w *inputWalker) zipArchive(name string, r io.Reader, depth int, outermost 
 	}
 	zr, err := zip.NewReader(ra, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
-		w.warn(fmt.Sprintf("%s: not a readable zip archive; skipped", displayName(name)))
-		return nil
+		// No readable central directory (a cut-off zip): the local headers.
+		return w.zipLocalMembers(name, io.NewSectionReader(ra, 0, size), depth)
 	}
 	for _, f := range zr.File {
 		if err := w.ctx.Err(); err != nil {

@@ -315,6 +315,14 @@ func hostileCorpus() []hostileInput {
 			sa := `{"kind":"ServiceAccountList","apiVersion":"v1","items":[{"metadata":{"name":"default","namespace":"hostile"}},{"metadata":{"name":"bui`
 			return write(t, dir, "cut-list.tar.gz", tarGz(t, tarEntry{name: "intact.yaml", body: intactYAML}, tarEntry{name: "sa.json", body: sa})), nil
 		}, warn: []string{"sa.json: line 1: item 2 of ServiceAccountList is cut off at the end of the input; skipped"}},
+		{name: "zip cut off (no central directory)", build: func(t testing.TB, dir string) (string, []byte) {
+			data := zipOf(t, map[string]string{"a-intact.yaml": intactYAML, "b-filler.yaml": noiseYAML(256 << 10)}, nil)
+			return write(t, dir, "cut.zip", data[:len(data)*2/3]), nil
+		}, warn: []string{"cut.zip: the zip archive is cut off (its central directory is missing): 1 complete member was read from their local headers, and the rest is lost"}},
+		{name: "zip cut off on stdin", build: func(t testing.TB, dir string) (string, []byte) {
+			data := zipOf(t, map[string]string{"a-intact.yaml": intactYAML, "b-filler.yaml": noiseYAML(256 << 10)}, nil)
+			return "-", data[:len(data)*2/3]
+		}, warn: []string{"stdin: the zip archive is cut off"}},
 		{name: "every uid redacted to the same text", build: func(t testing.TB, dir string) (string, []byte) {
 			redacted := strings.ReplaceAll(intactYAML, "uid: intact-d1", "uid: REDACTED")
 			redacted = strings.ReplaceAll(redacted, "{name: intact-present, namespace: hostile}", "{name: intact-present, namespace: hostile, uid: REDACTED}")
