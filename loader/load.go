@@ -633,6 +633,12 @@ func (l *loadState) objects(name string, r *bufio.Reader, rt route) error {
 	l.objectFiles++
 	ev := &fileEvents{l: l, file: name, rt: rt, objectName: objectFileName(name, rt)}
 	limits := splitLimits{maxDocument: l.opts.Limits.MaxDocumentBytes, maxDepth: l.opts.Limits.MaxDepth, maxObjects: l.opts.Limits.MaxDocumentObjects}
+	if bigEndian, bom, ok := utf16Order(r); ok {
+		// Windows PowerShell 5 redirects output as UTF-16: read as UTF-8.
+		decoded := getStreamReader(newUTF16Reader(r, bigEndian, bom))
+		defer putStreamReader(decoded)
+		r = decoded
+	}
 	first, err := firstByte(r)
 	if err == io.EOF {
 		return nil

@@ -21,6 +21,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"sigs.k8s.io/yaml"
@@ -323,6 +324,14 @@ func hostileCorpus() []hostileInput {
 			data := zipOf(t, map[string]string{"a-intact.yaml": intactYAML, "b-filler.yaml": noiseYAML(256 << 10)}, nil)
 			return "-", data[:len(data)*2/3]
 		}, warn: []string{"stdin: the zip archive is cut off"}},
+		{name: "UTF-16 with broken surrogates and an odd last byte", build: func(t testing.TB, dir string) (string, []byte) {
+			b := []byte{0xFF, 0xFE}
+			for _, u := range utf16.Encode([]rune(intactYAML)) {
+				b = append(b, byte(u), byte(u>>8))
+			}
+			b = append(b, '#', 0, 0x00, 0xD8, '\n', 0, 0x00, 0xDC, 'x')
+			return write(t, dir, "ps.yaml", b), nil
+		}},
 		{name: "every uid redacted to the same text", build: func(t testing.TB, dir string) (string, []byte) {
 			redacted := strings.ReplaceAll(intactYAML, "uid: intact-d1", "uid: REDACTED")
 			redacted = strings.ReplaceAll(redacted, "{name: intact-present, namespace: hostile}", "{name: intact-present, namespace: hostile, uid: REDACTED}")
