@@ -649,6 +649,8 @@ func (l *loadState) objects(name string, r *bufio.Reader, rt route) error {
 	switch {
 	case first == '{' || first == '[':
 		return splitJSON(r, ev, limits)
+	case !rt.sniff && kubectlText(r) != "":
+		return fmt.Errorf("this is kubectl's text output (%s), which holds no objects; rerun kubectl with -o yaml (or -o json); skipped", kubectlText(r))
 	case isBinary(r):
 		if rt.sniff {
 			l.nonObjects = append(l.nonObjects, nonObjectFile{name, rt.tentative, l.nextSeq()})

@@ -13,6 +13,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
@@ -332,6 +333,12 @@ func hostileCorpus() []hostileInput {
 			b = append(b, '#', 0, 0x00, 0xD8, '\n', 0, 0x00, 0xDC, 'x')
 			return write(t, dir, "ps.yaml", b), nil
 		}},
+		{name: "blank 5 GiB bzip2 bomb stops at the limit", args: []string{"--max-total-bytes", "64MiB"}, build: func(t testing.TB, dir string) (string, []byte) {
+			return write(t, dir, "blank.yaml.bz2", append(bzip2Of(t, []byte(intactYAML+"---\n")), bytes.Repeat(bzip2Of(t, bytes.Repeat([]byte(" "), 1<<20)), 5120)...)), nil
+		}, err: "exceeds 64 MiB (raise it with --max-total-bytes)"},
+		{name: "xz data", build: func(t testing.TB, dir string) (string, []byte) {
+			return write(t, dir, "dump.tar.xz", append([]byte("\xfd7zXZ\x00\x00\x04"), randomBytes(4096, 7)...)), nil
+		}, err: "dump.tar.xz: xz-compressed data, which secretscan does not read"},
 		{name: "every uid redacted to the same text", build: func(t testing.TB, dir string) (string, []byte) {
 			redacted := strings.ReplaceAll(intactYAML, "uid: intact-d1", "uid: REDACTED")
 			redacted = strings.ReplaceAll(redacted, "{name: intact-present, namespace: hostile}", "{name: intact-present, namespace: hostile, uid: REDACTED}")
@@ -594,6 +601,22 @@ func gzipOf(t testing.TB, data []byte) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// bzip2Of compresses data with the bzip2 command (the standard library
+// only decompresses); the test is skipped without it.
+func bzip2Of(t testing.TB, data []byte) []byte {
+	t.Helper()
+	if _, err := exec.LookPath("bzip2"); err != nil {
+		t.Skip("no bzip2 command to build the input with")
+	}
+	cmd := exec.Command("bzip2", "-1", "-c")
+	cmd.Stdin = bytes.NewReader(data)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // zeroBomb is 5 GiB of zeros as a 5 MiB multi-member gzip stream.
