@@ -465,6 +465,9 @@ func (c *Coverage) lostNote(kind string) string {
 	var where []string
 	anywhere := false
 	for k := range c.lostRests {
+		if kc := c.kinds[kind]; k.Namespace == "" && kc != nil && kc.why == lostRestReason(k.Kind, "") {
+			continue // the gap's own reason says it
+		}
 		if k.Kind == kind || k.Kind == "" {
 			anywhere = anywhere || k.Namespace == ""
 			where = append(where, k.Namespace)

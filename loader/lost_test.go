@@ -212,6 +212,14 @@ func TestLostCoverage(t *testing.T) {
 			{"Secret", "shop", "absent", true, ""},
 		}, "secrets/tls.yaml: line 1"},
 	}
+	// The reasons of some gaps, by test and kind.
+	gaps := map[string]map[string]string{
+		"bundle List cut inside its first item": {
+			"ServiceAccount": "the support bundle holds no ServiceAccounts for that namespace; a list that may hold them is cut off or damaged in namespace shop; see the warnings"},
+		"kubectl JSON List cut off: its kind is not known yet": {
+			"Secret": "this kubectl get output holds Secrets of namespace shop only; a list that may hold them is cut off or damaged; see the warnings",
+			"Pod":    "this kubectl get output holds no Pods; a list that may hold them is cut off or damaged; see the warnings"},
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := load(t, tt.input(t))
@@ -220,6 +228,11 @@ func TestLostCoverage(t *testing.T) {
 			}
 			if tt.warn != "" && len(warningsContaining(d, tt.warn)) == 0 {
 				t.Errorf("no warning holds %q: %q", tt.warn, d.Warnings)
+			}
+			for _, g := range d.Coverage.GapDetails() {
+				if want, ok := gaps[tt.name][g.Kind]; ok && g.Reason != want {
+					t.Errorf("%s gap: %q, want %q", g.Kind, g.Reason, want)
+				}
 			}
 		})
 	}
