@@ -156,7 +156,8 @@ func (l *loadState) addLostRest(tentative bool, k lostKey) {
 // whole List (a bundle's pods/<ns>.json) is that List; one of a file that
 // holds one object (a Velero backup's) is named by the file's path.
 func (e *fileEvents) lost(kind string, scope lostScope) {
-	if kind == "" {
+	// A List's kind is text from the input, shown in coverage reasons.
+	if kind = validKind(kind); kind == "" {
 		kind = e.rt.decode.hintKind
 	}
 	switch {

@@ -179,6 +179,11 @@ func TestLostCoverage(t *testing.T) {
 		}, []covers{
 			{"Secret", "shop", "more", false, "a list of objects in the dump is cut off or damaged"},
 		}, "is cut off at the end of the input"},
+		{"a List whose kind is no kind is not quoted", func(t *testing.T) string {
+			return writeFile(t, "dump.json", `{"kind":"MARKER value List","apiVersion":"v1","items":[`+secretJSON("shop", "db")+`,{"kind":"Sec`)
+		}, []covers{
+			{"Secret", "shop", "more", false, "a list of objects in the dump is cut off or damaged"},
+		}, "item 2 of"},
 		{"kubectl YAML List cut off: no kind after its items", func(t *testing.T) string {
 			return writeFile(t, "dump.yaml", "apiVersion: v1\nitems:\n- apiVersion: v1\n  kind: Secret\n  metadata:\n    name: db\n    namespace: shop\n- apiVersion: v1\n  kind: Secret\n  metadata:\n    name: more\n")
 		}, []covers{
