@@ -52,6 +52,8 @@ type Coverage struct {
 	// and namespace ("" for unknown). See lostReason.
 	lostNames map[recordKey]bool
 	lostKinds map[lostKey]int
+	// lostRests are Lists cut off or damaged (see markLostRest).
+	lostRests map[lostKey]bool
 }
 
 type kindCoverage struct {
@@ -162,8 +164,8 @@ func (c *Coverage) Covers(kind, namespace, name string) (bool, string) {
 	}
 	state, why := c.State(kind, namespace)
 	if state == Collected {
-		if name != "" && c.lostNames[recordKey{kind, namespace, name}] {
-			return false, fmt.Sprintf("the dump's copy of %s %s could not be read (see the warnings)", kind, joinNamespaced(namespace, name))
+		if why, lost := c.lostName(kind, namespace, name); lost {
+			return false, why
 		}
 		return true, ""
 	}
@@ -266,10 +268,7 @@ func (c *Coverage) GapDetails() []Gap {
 		if c.full(kind) {
 			continue
 		}
-		lostNote := ""
-		if n, lost := c.lostAny(kind); lost {
-			lostNote = fmt.Sprintf("%d %s could not be read and may be among them; see the warnings", n, plural(n, "object", "objects"))
-		}
+		lostNote := c.lostNote(kind)
 		k, ok := c.kinds[kind]
 		if !ok {
 			out = append(out, Gap{Kind: kind, State: NotCollected, Reason: joinReasons(fmt.Sprintf("the dump holds no %s", pluralKind(kind)), lostNote)})

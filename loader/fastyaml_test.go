@@ -386,7 +386,7 @@ func (c *fyCollector) document(d document) {
 }
 func (c *fyCollector) logBlock(_, _, _, _ string, _ int) {}
 func (c *fyCollector) skipped(int, string)               {}
-func (c *fyCollector) lost(string)                       {}
+func (c *fyCollector) lost(string, lostScope)            {}
 func (c *fyCollector) list(string, int)                  {}
 
 // splitYAMLDocs cuts a YAML stream into the documents the loader converts.

@@ -372,9 +372,7 @@ func (l *loadState) coverage(format Format) *Coverage {
 	if l.cutOff != "" {
 		c.cutOff(l.cutOff, l.store.counts())
 	}
-	for _, o := range l.lost {
-		c.markLost(o)
-	}
+	l.lost.markIn(c)
 	return c
 }
 

@@ -581,7 +581,8 @@ func TestPresenceCoverage(t *testing.T) {
 }
 
 // TestDedup: an object present in several files is kept once, the newest
-// resourceVersion winning; UID first, else group, kind, namespace and name.
+// resourceVersion winning; same group, kind, namespace and name (or same UID,
+// kind, namespace and name: one object served in two API groups).
 func TestDedup(t *testing.T) {
 	pod := func(uid, rv, image string) string {
 		return `{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-1","namespace":"shop","uid":"` + uid + `","resourceVersion":"` + rv + `"},"spec":{"containers":[{"name":"web","image":"` + image + `"}]}}` + "\n"
@@ -626,6 +627,56 @@ func TestDedup(t *testing.T) {
 			t.Errorf("custom Node: %v", err)
 		}
 	})
+}
+
+// TestSharedUIDs: a UID shared by objects of different identities (uids
+// redacted by a customer) merges nothing; the warning says so once.
+func TestSharedUIDs(t *testing.T) {
+	obj := func(api, kind, ns, name, uid string) string {
+		meta := `"name":"` + name + `","uid":"` + uid + `"`
+		if ns != "" {
+			meta += `,"namespace":"` + ns + `"`
+		}
+		return `{"apiVersion":"` + api + `","kind":"` + kind + `","metadata":{` + meta + `}}` + "\n"
+	}
+	tests := []struct {
+		name    string
+		docs    []string
+		objects map[string]int
+		warning string // part of the one shared-uid warning; "" for none
+	}{
+		{"redacted uids across kinds", []string{
+			obj("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "", "crb", "REDACTED"),
+			obj("v1", "Secret", "shop", "s1", "REDACTED"),
+			obj("v1", "Secret", "shop", "s2", "REDACTED"),
+			obj("v1", "Pod", "shop", "p1", "REDACTED"),
+		}, map[string]int{"ClusterRoleBinding": 1, "Secret": 2, "Pod": 1}, `4 objects share the uid "REDACTED" (the uids look redacted)`},
+		{"same uid and name, other namespace", []string{obj("v1", "Secret", "a", "s", "x"), obj("v1", "Secret", "b", "s", "x")},
+			map[string]int{"Secret": 2}, `2 objects share the uid "x"`},
+		{"two shared uids", []string{obj("v1", "Secret", "a", "s", "x"), obj("v1", "Pod", "a", "s", "x"), obj("v1", "Secret", "a", "t", "y"), obj("v1", "Secret", "b", "t", "y"), obj("v1", "Secret", "c", "t", "y")},
+			map[string]int{"Secret": 4, "Pod": 1}, `5 objects share 2 uids, 3 of them "y"`},
+		{"same object twice", []string{obj("v1", "Secret", "a", "s", "x"), obj("v1", "Secret", "a", "s", "x")},
+			map[string]int{"Secret": 1}, ""},
+		{"same object in two API groups", []string{obj("v1", "Event", "a", "e", "x"), obj("events.k8s.io/v1", "Event", "a", "e", "x")},
+			map[string]int{"Event": 1}, ""},
+		{"empty uids", []string{obj("v1", "Secret", "a", "s", ""), obj("v1", "Pod", "a", "s", "")},
+			map[string]int{"Secret": 1, "Pod": 1}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := load(t, writeFile(t, "dump.json", strings.Join(tt.docs, "")))
+			if !reflect.DeepEqual(d.Source.Objects, tt.objects) {
+				t.Errorf("objects %v, want %v", d.Source.Objects, tt.objects)
+			}
+			shared := warningsContaining(d, "look redacted")
+			switch {
+			case tt.warning == "" && len(shared) > 0:
+				t.Errorf("unexpected warning %q", shared)
+			case tt.warning != "" && (len(shared) != 1 || !strings.Contains(shared[0], tt.warning)):
+				t.Errorf("warnings %q, want one holding %q", d.Warnings, tt.warning)
+			}
+		})
+	}
 }
 
 func b64(s string) string {

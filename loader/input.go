@@ -5,6 +5,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"compress/bzip2"
 	"compress/flate"
 	"compress/gzip"
 	"context"
@@ -123,6 +124,8 @@ const (
 	ContainerTar       Container = "tar"
 	ContainerTarGzip   Container = "tar.gz"
 	ContainerGzip      Container = "gzip"
+	ContainerBzip2     Container = "bzip2"
+	ContainerTarBzip2  Container = "tar.bz2"
 	ContainerZip       Container = "zip"
 )
 
@@ -172,6 +175,7 @@ type countingReader struct {
 	name  string
 	total bool // counts toward MaxTotalBytes
 	file  bool // bounded by MaxMemberBytes
+	limit error
 }
 
 // count decides how the stream is counted, including what was read before
@@ -199,12 +203,18 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	if err := c.w.ctx.Err(); err != nil {
 		return 0, err
 	}
+	if c.limit != nil {
+		return 0, c.limit
+	}
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	if c.total {
 		c.w.add(int64(n))
 	}
 	if lerr := c.check(); lerr != nil {
+		// Sticky: a bufio.Reader hands an error to one caller only, and a
+		// caller that only peeks may drop it; the next read must see it again.
+		c.limit = lerr
 		return n, lerr
 	}
 	return n, err
@@ -240,7 +250,13 @@ func (w *inputWalker) walk(p string, stdin io.Reader) error {
 	}
 	if info.IsDir() {
 		w.container = ContainerDirectory
-		return w.directory(p)
+		// The argument itself may be a link to a folder (users make them);
+		// links inside it are still never followed.
+		root, err := filepath.EvalSymlinks(p)
+		if err != nil {
+			return err
+		}
+		return w.directory(root)
 	}
 	if !info.Mode().IsRegular() {
 		return fmt.Errorf("%s is not a regular file or a folder", p)
@@ -309,12 +325,34 @@ func (w *inputWalker) stream(name string, r io.Reader, depth int, outermost, top
 		archive = "zip"
 	case isTar(head):
 		archive = "tar"
+	case len(head) >= 10 && bytes.HasPrefix(head, []byte("BZh")) && head[3] >= '1' && head[3] <= '9' &&
+		(bytes.Equal(head[4:10], []byte{0x31, 0x41, 0x59, 0x26, 0x53, 0x59}) || bytes.Equal(head[4:10], []byte{0x17, 0x72, 0x45, 0x38, 0x50, 0x90})):
+		archive = "bzip2"
+	case len(head) >= 6 && bytes.Equal(head[:6], []byte{0xFD, '7', 'z', 'X', 'Z', 0x00}):
+		w.warn(fmt.Sprintf("%s: xz-compressed data, which secretscan does not read; decompress it first (xz -dk FILE, or tar xJf FILE for a .tar.xz) and pass the result; skipped", displayName(name)))
+		return nil
+	case len(head) >= 4 && bytes.Equal(head[:4], []byte{0x28, 0xB5, 0x2F, 0xFD}):
+		w.warn(fmt.Sprintf("%s: zstd-compressed data, which secretscan does not read; decompress it first (zstd -d FILE, or tar --zstd -xf FILE for a .tar.zst) and pass the result; skipped", displayName(name)))
+		return nil
 	}
 	if archive != "" && depth >= w.limits.MaxArchiveDepth {
 		w.warn(fmt.Sprintf("%s: archive nested deeper than %d levels; skipped", displayName(name), w.limits.MaxArchiveDepth))
 		return nil
 	}
 	switch archive {
+	case "bzip2":
+		inner := strings.TrimSuffix(strings.TrimSuffix(name, ".bz2"), ".tbz2")
+		if strings.HasSuffix(name, ".tbz2") {
+			inner += ".tar"
+		}
+		if outermost {
+			w.container = ContainerBzip2
+		}
+		err := w.stream(inner, bzip2.NewReader(br), depth+1, false, top, false)
+		if outermost && w.sawTar {
+			w.container = ContainerTarBzip2
+		}
+		return err
 	case "gzip":
 		zr, err := gzip.NewReader(br)
 		if err != nil {
@@ -380,9 +418,12 @@ func limitOrCancel(w *inputWalker, err error) error {
 // cut-off compressed data are named as such.
 func readError(err error) string {
 	var corrupt flate.CorruptInputError
+	var bz bzip2.StructuralError
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "the data ends early (a cut-off file or archive); what was read before is kept"
+	case errors.As(err, &bz):
+		return "damaged bzip2 data; what was read before is kept"
 	case errors.Is(err, gzip.ErrChecksum), errors.Is(err, zip.ErrChecksum):
 		return "checksum mismatch (damaged compressed data); what was read before is kept"
 	case errors.Is(err, gzip.ErrHeader), errors.As(err, &corrupt):
@@ -504,9 +545,12 @@ func (w *inputWalker) tarArchive(name string, r io.Reader, depth int) error {
 
 func tarErr(err error) string {
 	var corrupt flate.CorruptInputError
+	var bz bzip2.StructuralError
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "unexpected end of data"
+	case errors.As(err, &bz):
+		return "bzip2 data corrupt"
 	case errors.Is(err, gzip.ErrChecksum), errors.Is(err, gzip.ErrHeader), errors.As(err, &corrupt):
 		return "gzip data corrupt"
 	}
@@ -541,8 +585,8 @@ func (w *inputWalker) zipArchive(name string, r io.Reader, depth int, outermost 
 	}
 	zr, err := zip.NewReader(ra, size)
 	if err != nil && !errors.Is(err, zip.ErrInsecurePath) {
-		w.warn(fmt.Sprintf("%s: not a readable zip archive; skipped", displayName(name)))
-		return nil
+		// No readable central directory (a cut-off zip): the local headers.
+		return w.zipLocalMembers(name, io.NewSectionReader(ra, 0, size), depth)
 	}
 	for _, f := range zr.File {
 		if err := w.ctx.Err(); err != nil {

@@ -8,11 +8,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
+	"time"
 )
 
 // TestYAMLAliases: aliases are weighed before any decoder expands them.
@@ -137,4 +140,71 @@ func TestSafeNames(t *testing.T) {
 			t.Errorf("safeName(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// TestManyDamagedDocuments: millions of empty or kindless documents cost
+// bounded memory (no record or warning text each), and the warnings count
+// them all; an endless stdin ends at the input limits.
+func TestManyDamagedDocuments(t *testing.T) {
+	const n = 20000
+	tests := []struct {
+		name  string
+		input string
+		limit int64
+		err   string
+		warns []string
+	}{
+		{"empty objects", strings.Repeat("{}\n", n) + `{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s","namespace":"a"}}` + "\n", 0, "",
+			[]string{fmt.Sprintf("stdin: lines 1-%d: %d empty objects {}, no Kubernetes objects; skipped", n, n)}},
+		{"kindless objects", strings.Repeat(`{"a":1}`+"\n", n) + `{"apiVersion":"v1","kind":"Secret","metadata":{"name":"s","namespace":"a"}}` + "\n", 0, "",
+			[]string{"stdin: line 1: the object has no kind; skipped", fmt.Sprintf("stdin: line %d: the object has no kind; skipped", maxWarnings), fmt.Sprintf("%d more warnings not shown", n-maxWarnings)}},
+		{"empty objects past the total limit", strings.Repeat("{}\n", 1<<20), 1 << 20, "exceeds 1 MiB (raise it with --max-total-bytes)", nil},
+		{"kindless objects past the total limit", strings.Repeat(`{"a":1}`+"\n", 1<<19), 1 << 20, "exceeds 1 MiB (raise it with --max-total-bytes)", nil},
+		{"endless empty objects", "", 1 << 20, "exceeds 1 MiB (raise it with --max-total-bytes)", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lim := DefaultLimits()
+			lim.MaxTotalBytes = tt.limit
+			// A pipe hands out what was written so far: small reads.
+			var stdin io.Reader = iotest.HalfReader(strings.NewReader(tt.input))
+			if tt.input == "" {
+				stdin = endless("{}\n")
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			d, err := Load(ctx, "-", Options{Limits: lim, Stdin: stdin})
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("err = %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Warnings) > 2*maxWarnings+1 {
+				t.Errorf("%d warnings", len(d.Warnings))
+			}
+			for _, w := range tt.warns {
+				if len(warningsContaining(d, w)) == 0 {
+					t.Errorf("no warning holds %q; first %q, last %q", w, d.Warnings[0], d.Warnings[len(d.Warnings)-1])
+				}
+			}
+			if d.Source.Objects["Secret"] != 1 {
+				t.Errorf("objects %v", d.Source.Objects)
+			}
+		})
+	}
+}
+
+// endless is `yes text`: a stdin that never ends.
+type endless string
+
+func (e endless) Read(p []byte) (int, error) {
+	n := 0
+	for n+len(e) <= len(p) && n < 64<<10 {
+		n += copy(p[n:], e)
+	}
+	return n, nil
 }

@@ -155,8 +155,8 @@ type loadState struct {
 	// layout, and count only if the input is not a layout format.
 	warnings, tentativeWarnings warningList
 	store, tentative            *objectStore
-	// lost and tentativeLost are the objects that could not be read (see lostObject).
-	lost, tentativeLost []lostObject
+	// lost and tentativeLost are what could not be read (see lostObject).
+	lost, tentativeLost lostSet
 	// extra is what the files outside any layout held (see extraCoverage).
 	extra extraObjects
 	// cutOff says where the input's archive ended early ("" when it did not).
@@ -204,9 +204,13 @@ type job struct {
 	doc       document
 	file      string
 	namespace string // the namespace the file's place in a layout names
-	seq       int64
-	opts      decodeOptions
-	tentative bool
+	// objectName is the name of the object the file holds, when its path
+	// says it (see objectFileName); listFile: the file holds a whole List.
+	objectName string
+	listFile   bool
+	seq        int64
+	opts       decodeOptions
+	tentative  bool
 }
 
 type result struct {
@@ -305,7 +309,7 @@ func (l *loadState) start() {
 				}
 				var lost lostObject
 				if err != nil && !errors.Is(err, errNoObject) {
-					lost = lostIdentity(j.doc, j.namespace)
+					lost = lostIdentity(j)
 				}
 				j.doc.Raw = nil
 				l.inflight.release(n)
@@ -335,11 +339,18 @@ func (l *loadState) collect(r result) {
 		if errors.Is(r.err, errNoObject) {
 			return
 		}
-		where := position(r.job.doc)
-		if id := r.lost.label(); id != "" {
-			where += ": " + id
+		if l.keepsDocWarning(r.job.tentative, r.job.seq) {
+			where := position(r.job.doc)
+			if id := r.lost.label(); id != "" {
+				where += ": " + id
+			}
+			l.docWarnFor(r.job.tentative, r.job.seq, fmt.Sprintf("%s: %s: %v; skipped", name, where, r.err))
 		}
-		l.docWarnFor(r.job.tentative, r.job.seq, fmt.Sprintf("%s: %s: %v; skipped", name, where, r.err))
+		if r.job.listFile && r.job.doc.Index < 0 {
+			// The file's List itself did not decode: its items are lost, however many.
+			l.addLostRest(r.job.tentative, lostKey{r.lost.Kind, r.job.namespace})
+			return
+		}
 		l.addLost(r.job.tentative, r.lost)
 		return
 	}
@@ -415,6 +426,24 @@ func (l *loadState) warnFor(tentative bool, seq int64, text string) {
 // and archives.
 func (l *loadState) docWarnFor(tentative bool, seq int64, text string) {
 	l.addWarning(tentative, warning{seq: seq, text: warningText(text), doc: true})
+}
+
+// keepsDocWarning tells whether a warning about one document, of input
+// position seq, would be kept; if not, it is counted as dropped at once, so
+// that millions of damaged documents cost no text each.
+func (l *loadState) keepsDocWarning(tentative bool, seq int64) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	h := &l.warnings.docs
+	if tentative {
+		h = &l.tentativeWarnings.docs
+	}
+	if len(h.heap) < maxWarnings || seq <= h.heap[0].seq {
+		return true
+	}
+	// The kept warnings only ever get earlier: this one will never be kept.
+	h.dropped++
+	return false
 }
 
 func (l *loadState) addWarning(tentative bool, w warning) {
@@ -565,6 +594,8 @@ type fileEvents struct {
 	l    *loadState
 	file string
 	rt   route
+	// objectName names the object the file holds, if its path does (see objectFileName).
+	objectName string
 }
 
 func (e *fileEvents) document(d document) {
@@ -573,7 +604,7 @@ func (e *fileEvents) document(d document) {
 	n := int64(len(d.Raw))
 	e.l.inflight.acquire(n)
 	select {
-	case e.l.jobs <- job{doc: d, file: e.file, namespace: e.rt.namespace, seq: e.l.nextSeq(), opts: opts, tentative: e.rt.tentative}:
+	case e.l.jobs <- job{doc: d, file: e.file, namespace: e.rt.namespace, objectName: e.objectName, listFile: e.rt.listFile, seq: e.l.nextSeq(), opts: opts, tentative: e.rt.tentative}:
 	case <-e.l.ctx.Done():
 		e.l.inflight.release(n)
 	}
@@ -643,8 +674,14 @@ func (l *loadState) link(name, target string, hard bool) {
 // whose name says nothing (rt.sniff) is read only if it looks like objects.
 func (l *loadState) objects(name string, r *bufio.Reader, rt route) error {
 	l.objectFiles++
-	ev := &fileEvents{l: l, file: name, rt: rt}
+	ev := &fileEvents{l: l, file: name, rt: rt, objectName: objectFileName(name, rt)}
 	limits := splitLimits{maxDocument: l.opts.Limits.MaxDocumentBytes, maxDepth: l.opts.Limits.MaxDepth, maxObjects: l.opts.Limits.MaxDocumentObjects}
+	if bigEndian, bom, ok := utf16Order(r); ok {
+		// Windows PowerShell 5 redirects output as UTF-16: read as UTF-8.
+		decoded := getStreamReader(newUTF16Reader(r, bigEndian, bom))
+		defer putStreamReader(decoded)
+		r = decoded
+	}
 	first, err := firstByte(r)
 	if err == io.EOF {
 		return nil
@@ -655,6 +692,8 @@ func (l *loadState) objects(name string, r *bufio.Reader, rt route) error {
 	switch {
 	case first == '{' || first == '[':
 		return splitJSON(r, ev, limits)
+	case !rt.sniff && kubectlText(r) != "":
+		return fmt.Errorf("this is kubectl's text output (%s), which holds no objects; rerun kubectl with -o yaml (or -o json); skipped", kubectlText(r))
 	case isBinary(r):
 		if rt.sniff {
 			l.nonObjects = append(l.nonObjects, nonObjectFile{name, rt.tentative, l.nextSeq()})
@@ -752,7 +791,7 @@ func (l *loadState) settle(format Format) {
 	}
 	if !layout {
 		l.warnings.merge(l.tentativeWarnings)
-		l.lost = append(l.lost, l.tentativeLost...)
+		l.lost.merge(l.tentativeLost)
 	} else {
 		// The collector's own files that hold no objects (version.yaml,
 		// cluster_version.json) are not damage; the warnings about files
@@ -762,7 +801,10 @@ func (l *loadState) settle(format Format) {
 	if files := sortedKeys(l.extra.relevant); layout && len(files) > 0 {
 		l.warn(fmt.Sprintf("%d %s outside the %s layout %s read as kubectl get output: %s", len(files), plural(len(files), "file", "files"), format, plural(len(files), "was", "were"), joinLimited(displayNames(files), 5)))
 	}
-	l.tentative, l.tentativeWarnings, l.tentativeLost = nil, warningList{}, nil
+	l.tentative, l.tentativeWarnings, l.tentativeLost = nil, warningList{}, lostSet{}
+	if w := l.store.sharedUIDWarning(); w != "" {
+		l.warn(w)
+	}
 	if format == FormatTroubleshootBundle {
 		l.addTroubleshootSecrets()
 	}

@@ -37,9 +37,10 @@ type streamEvents interface {
 	logBlock(namespace, pod, container, text string, line int)
 	// skipped reports bytes that could not be read as documents.
 	skipped(line int, why string)
-	// lost follows skipped when the bytes held an object (kind: the typed
-	// List's item kind, or "" when unknown).
-	lost(kind string)
+	// lost follows skipped when the bytes held objects: one item of a List,
+	// a top-level value, or the rest of a List (see lostScope); kind is the
+	// typed List's item kind or the value's own, "" when unknown.
+	lost(kind string, scope lostScope)
 	// list reports a typed List (kind "PodList", ...), even an empty one.
 	list(kind string, line int)
 }
@@ -160,6 +161,10 @@ type jsonSplitter struct {
 	layout streamLayout
 	// breakInString reports the last value read had a raw line break in a string.
 	breakInString bool
+	// empties counts the top-level "{}" read since the last value, from line
+	// emptiesFrom to emptiesTo.
+	empties                int64
+	emptiesFrom, emptiesTo int
 	// objects counts the JSON objects of the document being read.
 	objects int
 	// indent is the indentation of the byte skipSpace stopped at when it
@@ -197,6 +202,7 @@ func splitJSON(r *bufio.Reader, ev streamEvents, limits splitLimits) error {
 }
 
 func (s *jsonSplitter) run() error {
+	defer s.endEmpties()
 	for {
 		c, err := s.skipSpace()
 		if err == io.EOF {
@@ -205,6 +211,10 @@ func (s *jsonSplitter) run() error {
 		if err != nil {
 			return err
 		}
+		if c == '{' && s.emptyObject() {
+			continue
+		}
+		s.endEmpties()
 		switch c {
 		case '{', '[':
 			if err := s.topValue(); err != nil {
@@ -222,6 +232,40 @@ func (s *jsonSplitter) run() error {
 			}
 		}
 	}
+}
+
+// emptyObject consumes a top-level "{}", which holds no object: a run of
+// them is named in one warning (see endEmpties), as millions of them would
+// otherwise cost a warning and a decoding each.
+func (s *jsonSplitter) emptyObject() bool {
+	b, _ := s.r.Peek(64)
+	i := 1
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r') {
+		i++
+	}
+	if i >= len(b) || b[i] != '}' {
+		return false
+	}
+	s.r.Discard(i + 1)
+	if s.empties == 0 {
+		s.emptiesFrom = s.line
+	}
+	s.empties++
+	s.emptiesTo = s.line
+	return true
+}
+
+// endEmpties reports the run of empty objects just read, if any.
+func (s *jsonSplitter) endEmpties() {
+	switch {
+	case s.empties == 1:
+		s.events.skipped(s.emptiesFrom, fmt.Sprintf("line %d: an empty object {}, no Kubernetes object; skipped", s.emptiesFrom))
+	case s.empties > 1 && s.emptiesFrom == s.emptiesTo:
+		s.events.skipped(s.emptiesFrom, fmt.Sprintf("line %d: %d empty objects {}, no Kubernetes objects; skipped", s.emptiesFrom, s.empties))
+	case s.empties > 1:
+		s.events.skipped(s.emptiesFrom, fmt.Sprintf("lines %d-%d: %d empty objects {}, no Kubernetes objects; skipped", s.emptiesFrom, s.emptiesTo, s.empties))
+	}
+	s.empties = 0
 }
 
 // skipSpace consumes whitespace and returns the next byte without consuming it.
@@ -417,7 +461,7 @@ func (s *jsonSplitter) topValue() error {
 			if sawItems {
 				endList()
 			}
-			return s.truncated(startLine, err)
+			return s.truncated(startLine, err, topLoss(kind, sawItems))
 		}
 		if c == '}' {
 			s.r.ReadByte()
@@ -434,7 +478,7 @@ func (s *jsonSplitter) topValue() error {
 			if sawItems {
 				endList()
 			}
-			return s.damaged(startLine)
+			return s.damaged(startLine, topLoss(kind, sawItems))
 		}
 		keyIndent := s.indent
 		key, err := s.readString()
@@ -444,7 +488,7 @@ func (s *jsonSplitter) topValue() error {
 				if sawItems {
 					endList()
 				}
-				return s.damaged(startLine)
+				return s.damaged(startLine, topLoss(kind, sawItems))
 			}
 		}
 		if err == nil {
@@ -455,7 +499,7 @@ func (s *jsonSplitter) topValue() error {
 			if sawItems {
 				endList()
 			}
-			return s.cutOff(startLine, err)
+			return s.cutOff(startLine, err, topLoss(kind, sawItems))
 		}
 		if key == `"items"` && c == '[' {
 			s.r.ReadByte()
@@ -497,10 +541,10 @@ func (s *jsonSplitter) topValue() error {
 			}
 			if why := s.limits.skipReason(err); why != "" {
 				s.events.skipped(startLine, fmt.Sprintf("line %d: object %s", startLine, why))
-				s.events.lost("")
+				s.lose(topLoss(kind, sawItems))
 				return s.skipRest(1)
 			}
-			return s.cutOff(startLine, err)
+			return s.cutOff(startLine, err, topLoss(kind, sawItems))
 		}
 		switch key {
 		case `"kind"`:
@@ -513,7 +557,7 @@ func (s *jsonSplitter) topValue() error {
 		top.Write(val)
 		if int64(top.Len()) > s.limits.maxDocument {
 			s.events.skipped(startLine, fmt.Sprintf("line %d: object %s", startLine, s.limits.tooLarge()))
-			s.events.lost("")
+			s.lose(topLoss(kind, sawItems))
 			return s.skipRest(1)
 		}
 	}
@@ -545,7 +589,7 @@ func (s *jsonSplitter) items(listLine int, listKind, listAPI string, indent int,
 	for i := 0; ; {
 		c, err := s.skipSpace()
 		if err != nil {
-			return s.truncated(listLine, err)
+			return s.truncated(listLine, err, loss{itemKind(listKind), lostRest})
 		}
 		if i == 0 && c == '{' && s.layout == layoutIndented {
 			// The first item tells where items start, whatever the keys said.
@@ -558,12 +602,12 @@ func (s *jsonSplitter) items(listLine int, listKind, listAPI string, indent int,
 			if err := s.skipToItem(); err != nil && err != errBoundary && err != io.EOF {
 				return err
 			} else if err != nil {
-				s.events.skipped(line, fmt.Sprintf("line %d: text where item %d of %s should start; lines %d-%d were skipped", line, i+1, orList(listKind), line, s.line-1))
-				s.events.lost(itemKind(listKind))
+				s.events.skipped(line, fmt.Sprintf("line %d: text where item %d of %s should start; lines %d-%d were skipped, and the list ends there", line, i+1, orList(listKind), line, s.line-1))
+				s.events.lost(itemKind(listKind), lostRest)
 				return err
 			}
 			s.events.skipped(line, fmt.Sprintf("line %d: text where item %d of %s should start; lines %d-%d were skipped", line, i+1, orList(listKind), line, s.line-1))
-			s.events.lost(itemKind(listKind))
+			s.events.lost(itemKind(listKind), lostItem)
 			i++
 			continue
 		}
@@ -586,24 +630,24 @@ func (s *jsonSplitter) items(listLine int, listKind, listAPI string, indent int,
 		switch {
 		case s.limits.skipReason(err) != "":
 			s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s is %s", line, i+1, orList(listKind), s.limits.skipReason(err)))
-			s.events.lost(itemKind(listKind))
+			s.events.lost(itemKind(listKind), lostItem)
 			i++
 			continue
 		case err == errBoundary:
 			s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s is cut off: a new top-level object starts at line %d; lines %d-%d were skipped", line, i+1, orList(listKind), s.line, line, s.line-1))
-			s.events.lost(itemKind(listKind))
+			s.events.lost(itemKind(listKind), lostRest)
 			return errBoundary
 		case err == errItemBoundary:
 			s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s has no end: the next item starts at line %d; lines %d-%d were skipped", line, i+1, orList(listKind), s.line, line, s.line-1))
-			s.events.lost(itemKind(listKind))
+			s.events.lost(itemKind(listKind), lostItem)
 			i++
 			continue
 		case err != nil && len(val) > 0:
 			s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s is cut off at the end of the input; skipped", line, i+1, orList(listKind)))
-			s.events.lost(itemKind(listKind))
+			s.events.lost(itemKind(listKind), lostRest)
 			return io.EOF
 		case err != nil:
-			return s.truncated(listLine, err)
+			return s.truncated(listLine, err, loss{itemKind(listKind), lostRest})
 		}
 		if bytes.Equal(val, []byte("null")) {
 			s.events.skipped(line, fmt.Sprintf("line %d: item %d of %s is null; skipped", line, i+1, orList(listKind)))
@@ -845,11 +889,36 @@ func mayStartValue(buf []byte, i int) bool {
 	return c == '{' || c == '[' || c == logStartPrefix[0]
 }
 
+// loss is what a skipped stretch of input held (see lostScope).
+type loss struct {
+	kind  string
+	scope lostScope
+}
+
+func (s *jsonSplitter) lose(l loss) {
+	if l.scope != lostNone {
+		s.events.lost(l.kind, l.scope)
+	}
+}
+
+// topLoss is what a top-level object skipped before its end held: nothing
+// more than its own keys once its items were read; the rest of a List whose
+// kind says it is one; else one object, maybe a List.
+func topLoss(kind string, sawItems bool) loss {
+	switch {
+	case sawItems:
+		return loss{scope: lostNone}
+	case kind == "List" || strings.HasSuffix(kind, "List"):
+		return loss{validKind(itemKind(kind)), lostRest}
+	}
+	return loss{validKind(kind), lostTop}
+}
+
 // truncated reports an input that ended inside a value.
-func (s *jsonSplitter) truncated(line int, err error) error {
+func (s *jsonSplitter) truncated(line int, err error, l loss) error {
 	if err == io.EOF || err == io.ErrUnexpectedEOF {
 		s.events.skipped(line, fmt.Sprintf("line %d: the input ends inside the object that starts here; the rest of it was skipped", line))
-		s.events.lost("")
+		s.lose(l)
 		return io.EOF
 	}
 	return err
@@ -857,21 +926,21 @@ func (s *jsonSplitter) truncated(line int, err error) error {
 
 // cutOff reports a top-level object that ended early: at the end of the input,
 // or where a new top-level value starts (reading goes on from there).
-func (s *jsonSplitter) cutOff(line int, err error) error {
+func (s *jsonSplitter) cutOff(line int, err error, l loss) error {
 	if err == errBoundary {
 		s.events.skipped(line, fmt.Sprintf("line %d: the object that starts here is cut off: a new top-level object starts at line %d; lines %d-%d were skipped", line, s.line, line, s.line-1))
-		s.events.lost("")
+		s.lose(l)
 		return nil
 	}
-	return s.truncated(line, err)
+	return s.truncated(line, err, l)
 }
 
 // damaged skips the rest of a top-level object whose structure is broken.
-func (s *jsonSplitter) damaged(line int) error {
+func (s *jsonSplitter) damaged(line int, l loss) error {
 	near := s.line
 	err := s.skipRest(1)
 	s.events.skipped(line, fmt.Sprintf("line %d: the object that starts here is not valid JSON (near line %d); lines %d-%d were skipped", line, near, line, max(line, s.line-1)))
-	s.events.lost("")
+	s.lose(l)
 	return err
 }
 
@@ -977,12 +1046,14 @@ type yamlSplitter struct {
 	events streamEvents
 	limits splitLimits
 
-	doc       bytes.Buffer // the document (for a List: without its items)
-	docLine   int
-	kind      string
-	api       string
-	inItems   bool
-	isList    bool
+	doc     bytes.Buffer // the document (for a List: without its items)
+	docLine int
+	kind    string
+	api     string
+	inItems bool
+	isList  bool
+	// itemsKey: the document has an "items:" key (a List, not a bare sequence).
+	itemsKey  bool
 	itemCol   int // column of the items' "- "
 	item      bytes.Buffer
 	itemLine  int
@@ -1000,7 +1071,6 @@ func splitYAML(r *bufio.Reader, ev streamEvents, limits splitLimits) error {
 		if len(line) > 0 {
 			if truncated {
 				s.events.skipped(s.lr.line, fmt.Sprintf("line %d is longer than %s; the document holding it was skipped (raise the limit with --max-document-bytes)", s.lr.line, humanBytes(limits.maxDocument)))
-				s.events.lost("")
 				s.dropCurrent()
 			} else if ns, pod, container, ok := parseLogHeader(string(line)); ok {
 				s.flushDoc()
@@ -1012,6 +1082,9 @@ func splitYAML(r *bufio.Reader, ev streamEvents, limits splitLimits) error {
 			}
 		}
 		if err != nil {
+			if err == io.EOF {
+				s.endOfInput()
+			}
 			s.flushDoc()
 			if err == io.EOF {
 				return nil
@@ -1019,6 +1092,18 @@ func splitYAML(r *bufio.Reader, ev streamEvents, limits splitLimits) error {
 			return err
 		}
 	}
+}
+
+// endOfInput notes a List the input ends inside of: kubectl and oc write a
+// List's kind after its items (keys sorted), so a List with items and no
+// kind is cut off, and how many items were lost is unknown.
+func (s *yamlSplitter) endOfInput() {
+	if !s.itemsKey || s.kind != "" {
+		return
+	}
+	last := s.lr.line
+	s.events.skipped(s.docLine, fmt.Sprintf("line %d: the List that starts here has no kind: after its items, where kubectl writes it: the input looks cut off at line %d, and items after it may be missing", s.docLine, last))
+	s.events.lost("", lostRest)
 }
 
 func (s *yamlSplitter) logBody(namespace, pod, container string) error {
@@ -1117,7 +1202,7 @@ func (s *yamlSplitter) line(line []byte) {
 			s.api = string(bytes.Trim(value, `"'`))
 		case "items":
 			if len(value) == 0 {
-				s.inItems, s.isList, s.itemCol = true, true, -1
+				s.inItems, s.isList, s.itemsKey, s.itemCol = true, true, true, -1
 				return
 			}
 			if string(value) == "[]" || string(value) == "null" || string(value) == "~" {
@@ -1154,10 +1239,12 @@ func (s *yamlSplitter) line(line []byte) {
 // long to keep, and what remains of it would read as a different object.
 func (s *yamlSplitter) dropCurrent() {
 	if s.inItems && s.item.Len() > 0 {
+		s.events.lost(itemKind(s.kind), lostItem)
 		s.item.Reset()
 		s.itemLine = -1
 		return
 	}
+	s.events.lost(validKind(s.kind), lostTop)
 	s.tooLarge = true
 	s.doc.Reset()
 }
@@ -1169,7 +1256,7 @@ func (s *yamlSplitter) appendDoc(line []byte) {
 	if int64(s.doc.Len()+len(line)) > s.limits.maxDocument {
 		s.tooLarge = true
 		s.events.skipped(s.docLine, fmt.Sprintf("line %d: document %s", s.docLine, s.limits.tooLarge()))
-		s.events.lost("")
+		s.events.lost(validKind(s.kind), lostTop)
 		s.doc.Reset()
 		return
 	}
@@ -1180,7 +1267,7 @@ func (s *yamlSplitter) appendItem(line []byte) {
 	if int64(s.item.Len()+len(line)) > s.limits.maxDocument {
 		if s.item.Len() > 0 {
 			s.events.skipped(s.itemLine, fmt.Sprintf("line %d: item %d is %s", s.itemLine, s.itemIndex+1, s.limits.tooLarge()))
-			s.events.lost(itemKind(s.kind))
+			s.events.lost(itemKind(s.kind), lostItem)
 		}
 		s.item.Reset()
 		s.itemLine = -1
@@ -1248,7 +1335,7 @@ func (s *yamlSplitter) flushDoc() {
 	s.item.Reset()
 	s.pending, s.pendingBytes = nil, 0
 	s.kind, s.api = "", ""
-	s.inItems, s.isList, s.tooLarge = false, false, false
+	s.inItems, s.isList, s.itemsKey, s.tooLarge = false, false, false, false
 	s.itemCol, s.itemIndex, s.itemLine = -1, 0, 0
 }
 

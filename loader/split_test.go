@@ -11,7 +11,7 @@ import (
 
 // recorder keeps what a splitter reports, as short strings.
 type recorder struct {
-	docs, logs, skips, lists []string
+	docs, logs, skips, lists, losses []string
 }
 
 func (r *recorder) document(d document) {
@@ -21,7 +21,9 @@ func (r *recorder) logBlock(ns, pod, container, _ string, line int) {
 	r.logs = append(r.logs, fmt.Sprintf("%s/%s/%s@%d", ns, pod, container, line))
 }
 func (r *recorder) skipped(_ int, why string) { r.skips = append(r.skips, why) }
-func (r *recorder) lost(string)               {}
+func (r *recorder) lost(kind string, scope lostScope) {
+	r.losses = append(r.losses, fmt.Sprintf("%s:%s", kind, []string{"none", "item", "top", "rest"}[scope]))
+}
 func (r *recorder) list(kind string, line int) {
 	r.lists = append(r.lists, fmt.Sprintf("%s@%d", kind, line))
 }
@@ -102,6 +104,69 @@ func TestJSONResync(t *testing.T) {
 			r := splitJSONString(tt.stream)
 			if !reflect.DeepEqual(r.docs, tt.docs) || !reflect.DeepEqual(r.skips, tt.skipped) || len(r.logs) != tt.logs {
 				t.Errorf("docs %v skipped %q logs %v\nwant docs %v skipped %q", r.docs, r.skips, r.logs, tt.docs, tt.skipped)
+			}
+		})
+	}
+}
+
+// TestJSONEmptyObjects: top-level "{}" hold no object; a run of them is one
+// warning, however long.
+func TestJSONEmptyObjects(t *testing.T) {
+	pod := `{"kind":"Pod","apiVersion":"v1","metadata":{"name":"a"}}` + "\n"
+	tests := []struct {
+		name    string
+		stream  string
+		docs    []string
+		skipped []string
+	}{
+		{"one", "{}\n", nil, []string{"line 1: an empty object {}, no Kubernetes object; skipped"}},
+		{"a run", strings.Repeat("{}\n", 5) + " { \t}\r\n", nil, []string{"lines 1-6: 6 empty objects {}, no Kubernetes objects; skipped"}},
+		{"on one line", "{}{} {}\n", nil, []string{"line 1: 3 empty objects {}, no Kubernetes objects; skipped"}},
+		{"runs around an object", "{}\n{}\n" + pod + "{}\n", []string{"Pod@3"}, []string{
+			"lines 1-2: 2 empty objects {}, no Kubernetes objects; skipped", "line 4: an empty object {}, no Kubernetes object; skipped"}},
+		{"spread over lines is an object", "{\n}\n", []string{"@1"}, nil},
+		{"an empty array is an empty list", "[]\n", nil, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := splitJSONString(tt.stream)
+			if !reflect.DeepEqual(r.docs, tt.docs) || !reflect.DeepEqual(r.skips, tt.skipped) || len(r.losses) != 0 {
+				t.Errorf("docs %v skipped %q lost %v\nwant docs %v skipped %q", r.docs, r.skips, r.losses, tt.docs, tt.skipped)
+			}
+		})
+	}
+}
+
+// TestJSONLostScopes: what the splitter says was lost: one item of a List
+// that goes on, the rest of a List that is cut off (however many items that
+// was), a top-level value.
+func TestJSONLostScopes(t *testing.T) {
+	pods := indent(typedList{"PodList", "v1", podItems("a", "b", "c")})
+	events := indent(typedList{"EventList", "v1", podItems("e1")})
+	sorted := `{"apiVersion":"v1","items":[{"kind":"Secret","metadata":{"name":"a"}},{"kind":"Secret","metadata":{"name":"b"}}],"kind":"List","metadata":{}}`
+	tests := []struct {
+		name   string
+		stream string
+		lost   []string
+	}{
+		{"cut inside an item", pods[:strings.Index(pods, `"b"`)+4], []string{"Pod:rest"}},
+		{"cut between items", pods[:strings.Index(pods, `"b"`)-40], []string{"Pod:rest"}},
+		{"cut before the items", pods[:strings.Index(pods, `"items"`)], []string{"Pod:rest"}},
+		{"cut after the items", pods[:len(pods)-3], nil},
+		{"cut off by the next List", pods[:strings.Index(pods, `"b"`)+4] + "\n" + events, []string{"Pod:rest"}},
+		{"one item without its end", dropLine(pods, "        },\n", 1), []string{"Pod:item"}},
+		{"kind after the items: unknown", sorted[:strings.Index(sorted, `"b"`)], []string{":rest"}},
+		{"untyped List cut before its items", `{"kind":"List","apiVersion":"v1","items":`, []string{":rest"}},
+		{"bare array cut", `[{"kind":"Secret","metadata":{"name":"a"}},{"kind":"Sec`, []string{":rest"}},
+		{"one object cut", `{"kind":"Secret","metadata":{"name":"a"`, []string{"Secret:top"}},
+		{"one object damaged", `{"kind":"Secret","metadata":{"name":"a"}, 7}` + "\n", []string{"Secret:top"}},
+		{"one object of unknown kind cut", `{"metadata":{"name":"a"`, []string{":top"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := splitJSONString(tt.stream)
+			if !reflect.DeepEqual(r.losses, tt.lost) {
+				t.Errorf("lost %q, want %q (skipped %q)", r.losses, tt.lost, r.skips)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package loader
 
 import (
+	"fmt"
 	"strconv"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -12,15 +13,31 @@ import (
 
 // objectStore merges the objects read from every file: an object present in
 // several files (a bundle's List and a per-object file, a Velero preferred
-// version) is kept once, the newest resourceVersion winning.
+// version) is kept once, the newest resourceVersion winning. Two copies are
+// the same object only when their group, kind, namespace and name match, or
+// their UID, kind, namespace and name (an object served in two API groups):
+// a UID alone proves nothing, as customers sanitizing a dump replace every
+// UID by the same text.
 type objectStore struct {
-	byUID  map[types.UID]*stored
+	byUID  map[uidKey]*stored
 	byName map[storeKey]*stored
 	order  []*stored
+	// sharedUIDs counts, per UID, the distinct objects that carry it; more
+	// than one means the UIDs were redacted or copied (see sharedUIDWarning).
+	sharedUIDs map[types.UID]int
 }
 
 type storeKey struct {
 	Group, Kind, Namespace, Name string
+}
+
+type uidKey struct {
+	UID                   types.UID
+	Kind, Namespace, Name string
+}
+
+func (st *stored) uidKey() uidKey {
+	return uidKey{st.uid, st.key.Kind, st.key.Namespace, st.key.Name}
 }
 
 type stored struct {
@@ -34,7 +51,7 @@ type stored struct {
 }
 
 func newObjectStore() *objectStore {
-	return &objectStore{byUID: map[types.UID]*stored{}, byName: map[storeKey]*stored{}}
+	return &objectStore{byUID: map[uidKey]*stored{}, byName: map[storeKey]*stored{}, sharedUIDs: map[types.UID]int{}}
 }
 
 // add keeps d unless a newer copy of the same object is already held.
@@ -43,7 +60,7 @@ func (s *objectStore) add(d decoded, seq int64) {
 		key: storeKey{d.gvk.Group, d.kind, d.namespace, d.name}}
 	var have *stored
 	if st.uid != "" {
-		have = s.byUID[st.uid]
+		have = s.byUID[st.uidKey()]
 	}
 	if have == nil {
 		have = s.byName[st.key]
@@ -54,15 +71,42 @@ func (s *objectStore) add(d decoded, seq int64) {
 		}
 		have.dropped = true
 		if have.uid != "" {
-			delete(s.byUID, have.uid)
+			delete(s.byUID, have.uidKey())
 		}
 		delete(s.byName, have.key)
+	} else if st.uid != "" {
+		s.sharedUIDs[st.uid]++
 	}
 	if st.uid != "" {
-		s.byUID[st.uid] = st
+		s.byUID[st.uidKey()] = st
 	}
 	s.byName[st.key] = st
 	s.order = append(s.order, st)
+}
+
+// sharedUIDWarning says, once, that objects of different identities carry the
+// same UID ("" when none do): read apart, as they are, they are counted right,
+// but whatever matches objects by UID (Events, owner references) may match the wrong one.
+func (s *objectStore) sharedUIDWarning() string {
+	objects, uids := 0, 0
+	var most types.UID
+	for uid, n := range s.sharedUIDs {
+		if n < 2 {
+			continue
+		}
+		objects += n
+		uids++
+		if n > s.sharedUIDs[most] || (n == s.sharedUIDs[most] && uid < most) {
+			most = uid
+		}
+	}
+	switch {
+	case uids == 0:
+		return ""
+	case uids == 1:
+		return fmt.Sprintf("%d objects share the uid %q (the uids look redacted): they were kept apart by kind, namespace and name, and links by uid (an Event's object, an owner) may be wrong", objects, shortText(string(most)))
+	}
+	return fmt.Sprintf("%d objects share %d uids, %d of them %q (the uids look redacted): they were kept apart by kind, namespace and name, and links by uid (an Event's object, an owner) may be wrong", objects, uids, s.sharedUIDs[most], shortText(string(most)))
 }
 
 // newer orders two copies: the higher resourceVersion, else the later in the input.

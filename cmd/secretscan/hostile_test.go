@@ -13,6 +13,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
@@ -21,6 +22,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"sigs.k8s.io/yaml"
@@ -302,6 +304,46 @@ func hostileCorpus() []hostileInput {
 				tarEntry{name: "copy/intact.yaml", body: intactYAML},
 			)), nil
 		}},
+		{name: "50 MB of empty objects", build: func(t testing.TB, dir string) (string, []byte) {
+			return write(t, dir, "empties.json", []byte(intactJSON(t)+strings.Repeat("{}\n", 50<<20/3))), nil
+		}, warn: []string{fmt.Sprintf("lines 2-%d: %d empty objects {}, no Kubernetes objects; skipped", 50<<20/3+1, 50<<20/3)}},
+		{name: "50 MB of objects without kind", build: func(t testing.TB, dir string) (string, []byte) {
+			return write(t, dir, "kindless.json", []byte(intactJSON(t)+strings.Repeat(`{"a":1}`+"\n", 50<<20/8))), nil
+		}, warn: []string{"line 2: the object has no kind; skipped", fmt.Sprintf("%d more warnings not shown", 50<<20/8-1000)}},
+		{name: "empty objects on stdin past the limit", args: []string{"--max-total-bytes", "16MiB"}, build: func(t testing.TB, dir string) (string, []byte) {
+			return "-", []byte(intactJSON(t) + strings.Repeat("{}\n", 32<<20/3))
+		}, err: "the input (decompressed) exceeds 16 MiB (raise it with --max-total-bytes)"},
+		{name: "a List cut off in a tar", build: func(t testing.TB, dir string) (string, []byte) {
+			sa := `{"kind":"ServiceAccountList","apiVersion":"v1","items":[{"metadata":{"name":"default","namespace":"hostile"}},{"metadata":{"name":"bui`
+			return write(t, dir, "cut-list.tar.gz", tarGz(t, tarEntry{name: "intact.yaml", body: intactYAML}, tarEntry{name: "sa.json", body: sa})), nil
+		}, warn: []string{"sa.json: line 1: item 2 of ServiceAccountList is cut off at the end of the input; skipped"}},
+		{name: "zip cut off (no central directory)", build: func(t testing.TB, dir string) (string, []byte) {
+			data := zipOf(t, map[string]string{"a-intact.yaml": intactYAML, "b-filler.yaml": noiseYAML(256 << 10)}, nil)
+			return write(t, dir, "cut.zip", data[:len(data)*2/3]), nil
+		}, warn: []string{"cut.zip: the zip archive is cut off (its central directory is missing): 1 complete member was read from their local headers, and the rest is lost"}},
+		{name: "zip cut off on stdin", build: func(t testing.TB, dir string) (string, []byte) {
+			data := zipOf(t, map[string]string{"a-intact.yaml": intactYAML, "b-filler.yaml": noiseYAML(256 << 10)}, nil)
+			return "-", data[:len(data)*2/3]
+		}, warn: []string{"stdin: the zip archive is cut off"}},
+		{name: "UTF-16 with broken surrogates and an odd last byte", build: func(t testing.TB, dir string) (string, []byte) {
+			b := []byte{0xFF, 0xFE}
+			for _, u := range utf16.Encode([]rune(intactYAML)) {
+				b = append(b, byte(u), byte(u>>8))
+			}
+			b = append(b, '#', 0, 0x00, 0xD8, '\n', 0, 0x00, 0xDC, 'x')
+			return write(t, dir, "ps.yaml", b), nil
+		}},
+		{name: "blank 5 GiB bzip2 bomb stops at the limit", args: []string{"--max-total-bytes", "64MiB"}, build: func(t testing.TB, dir string) (string, []byte) {
+			return write(t, dir, "blank.yaml.bz2", append(bzip2Of(t, []byte(intactYAML+"---\n")), bytes.Repeat(bzip2Of(t, bytes.Repeat([]byte(" "), 1<<20)), 5120)...)), nil
+		}, err: "exceeds 64 MiB (raise it with --max-total-bytes)"},
+		{name: "xz data", build: func(t testing.TB, dir string) (string, []byte) {
+			return write(t, dir, "dump.tar.xz", append([]byte("\xfd7zXZ\x00\x00\x04"), randomBytes(4096, 7)...)), nil
+		}, err: "dump.tar.xz: xz-compressed data, which secretscan does not read"},
+		{name: "every uid redacted to the same text", build: func(t testing.TB, dir string) (string, []byte) {
+			redacted := strings.ReplaceAll(intactYAML, "uid: intact-d1", "uid: REDACTED")
+			redacted = strings.ReplaceAll(redacted, "{name: intact-present, namespace: hostile}", "{name: intact-present, namespace: hostile, uid: REDACTED}")
+			return write(t, dir, "redacted.yaml", []byte(redacted)), nil
+		}, warn: []string{`2 objects share the uid "REDACTED" (the uids look redacted)`}},
 		{name: "archives nested past the limit", build: func(t testing.TB, dir string) (string, []byte) {
 			inner := tarGz(t, tarEntry{name: "deepest.yaml", body: intactYAML})
 			for i := 0; i < 4; i++ {
@@ -559,6 +601,22 @@ func gzipOf(t testing.TB, data []byte) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// bzip2Of compresses data with the bzip2 command (the standard library
+// only decompresses); the test is skipped without it.
+func bzip2Of(t testing.TB, data []byte) []byte {
+	t.Helper()
+	if _, err := exec.LookPath("bzip2"); err != nil {
+		t.Skip("no bzip2 command to build the input with")
+	}
+	cmd := exec.Command("bzip2", "-1", "-c")
+	cmd.Stdin = bytes.NewReader(data)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // zeroBomb is 5 GiB of zeros as a 5 MiB multi-member gzip stream.
