@@ -223,6 +223,11 @@ func (p *pass) caveatUnreadable(f *Finding) {
 		f.Message += "; " + why
 		f.Evidence = append(f.Evidence, "coverage: "+why)
 	}
+	if cut := p.cluster.cutOff(); cut != "" {
+		why := fmt.Sprintf("the dump ends early (%s), and this %s may be in the part that was lost", cut, kind)
+		f.Message += "; " + why
+		f.Evidence = append(f.Evidence, "coverage: "+why)
+	}
 }
 
 // covers tells whether a missing object of kind is really missing: the source

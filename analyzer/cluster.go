@@ -75,6 +75,20 @@ func (c Cluster) unreadable(kind, namespace string) int {
 	return 0
 }
 
+// CutOffCoverage is implemented by a Coverage whose source can have ended
+// early (an archive cut off): whatever was after the cut is unknown.
+type CutOffCoverage interface {
+	// CutOff says where the source ended early, "" when it did not.
+	CutOff() string
+}
+
+func (c Cluster) cutOff() string {
+	if u, ok := c.Coverage.(CutOffCoverage); ok {
+		return u.CutOff()
+	}
+	return ""
+}
+
 // CollectionFailures is implemented by a Coverage that knows which kinds the
 // source tried and failed to collect (a bundle whose list was forbidden), as
 // against kinds it never meant to collect.

@@ -54,6 +54,8 @@ type Coverage struct {
 	lostKinds map[lostKey]int
 	// lostRests are Lists cut off or damaged (see markLostRest).
 	lostRests map[lostKey]bool
+	// cutOffAt says where the input's archive ended early ("" when it did not).
+	cutOffAt string
 }
 
 type kindCoverage struct {
@@ -105,7 +107,10 @@ func (c *Coverage) setPerNamespace(kind string, collectedIn map[string]bool, els
 // cutOff restates, for an archive that ended early, why a kind the input
 // holds none of was not collected: its files may be among the members lost,
 // whatever the format's own rules say (a collector's version, a layout).
+// A kind it holds some of keeps its state, and every finding that rests on
+// an object's absence says the object may be in the lost part (CutOff).
 func (c *Coverage) cutOff(where string, counts map[string]int) {
+	c.cutOffAt = where
 	why := fmt.Sprintf("%s: what the rest held is unknown", where)
 	for kind, k := range c.kinds {
 		if k.state == NotCollected && counts[kind] == 0 {
@@ -118,6 +123,10 @@ func (c *Coverage) cutOff(where string, counts map[string]int) {
 		}
 	}
 }
+
+// CutOff implements analyzer.CutOffCoverage: where the input's archive ended
+// early, "" when it did not.
+func (c *Coverage) CutOff() string { return c.cutOffAt }
 
 // addScope records namespaces the source covered.
 func (c *Coverage) addScope(namespaces ...string) {

@@ -1104,6 +1104,14 @@ func (s *yamlSplitter) endOfInput() {
 	last := s.lr.line
 	s.events.skipped(s.docLine, fmt.Sprintf("line %d: the List that starts here has no kind: after its items, where kubectl writes it: the input looks cut off at line %d, and items after it may be missing", s.docLine, last))
 	s.events.lost("", lostRest)
+	if s.inItems && s.item.Len() > 0 {
+		// The item the input ends in may have lost its last lines (a Secret
+		// without its type reads as Opaque): it is not read.
+		s.events.skipped(s.itemLine, fmt.Sprintf("line %d: item %d of the List is where the input is cut off, and may be incomplete; skipped", s.itemLine, s.itemIndex+1))
+		s.events.lost("", lostItem)
+		s.item.Reset()
+		s.itemLine = 0
+	}
 }
 
 func (s *yamlSplitter) logBody(namespace, pod, container string) error {

@@ -306,6 +306,7 @@ func TestYAMLSplitter(t *testing.T) {
 		{"items after a List's own key", "apiVersion: v1\nitems:\n- kind: Pod\n  metadata:\n    name: a\nkind: List\n- kind: Pod\n  metadata:\n    name: b\n",
 			[]string{"Pod@3", "Pod@7"}, []string{"List@1"}, 0, 0},
 		{"bare dash with nothing after it", "-", nil, nil, 0, 1},
+		{"List cut off inside its last item", "apiVersion: v1\nitems:\n- kind: Pod\n  metadata:\n    name: a\n- kind: Secret\n  metadata:\n    name: b\n", []string{"Pod@3"}, nil, 0, 2},
 		{"bare dash item", "items:\n-\n  kind: Pod\n  metadata:\n    name: a\nkind: PodList\n", []string{"Pod@2"}, []string{"PodList@1"}, 0, 0},
 	}
 	for _, tt := range tests {

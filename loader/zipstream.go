@@ -81,8 +81,10 @@ walk:
 		w.warn(fmt.Sprintf("%s: the zip archive's central directory is damaged; its %d %s were read from their local headers", displayName(name), complete, plural(complete, "member", "members")))
 	case zipEndDamaged:
 		w.warn(fmt.Sprintf("%s: the zip archive is damaged after %d complete %s (and its central directory is unreadable); the rest was skipped", displayName(name), complete, plural(complete, "member", "members")))
+		w.cutOff = fmt.Sprintf("%s is damaged after %d members", displayName(name), complete)
 	default:
 		w.warn(fmt.Sprintf("%s: the zip archive is cut off (its central directory is missing): %d complete %s read from their local headers, and the rest is lost", displayName(name), complete, plural(complete, "member was", "members were")))
+		w.cutOff = fmt.Sprintf("%s is cut off after %d members", displayName(name), complete)
 	}
 	return nil
 }
