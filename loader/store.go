@@ -19,25 +19,17 @@ import (
 // a UID alone proves nothing, as customers sanitizing a dump replace every
 // UID by the same text.
 type objectStore struct {
-	byUID  map[uidKey]*stored
+	// byUID holds, per UID, the first object read with it.
+	byUID  map[types.UID]*stored
 	byName map[storeKey]*stored
 	order  []*stored
-	// sharedUIDs counts, per UID, the distinct objects that carry it; more
-	// than one means the UIDs were redacted or copied (see sharedUIDWarning).
+	// sharedUIDs counts, for a UID that distinct objects carry, how many do:
+	// the UIDs were redacted or copied (see sharedUIDWarning).
 	sharedUIDs map[types.UID]int
 }
 
 type storeKey struct {
 	Group, Kind, Namespace, Name string
-}
-
-type uidKey struct {
-	UID                   types.UID
-	Kind, Namespace, Name string
-}
-
-func (st *stored) uidKey() uidKey {
-	return uidKey{st.uid, st.key.Kind, st.key.Namespace, st.key.Name}
 }
 
 type stored struct {
@@ -51,7 +43,7 @@ type stored struct {
 }
 
 func newObjectStore() *objectStore {
-	return &objectStore{byUID: map[uidKey]*stored{}, byName: map[storeKey]*stored{}, sharedUIDs: map[types.UID]int{}}
+	return &objectStore{byUID: map[types.UID]*stored{}, byName: map[storeKey]*stored{}, sharedUIDs: map[types.UID]int{}}
 }
 
 // add keeps d unless a newer copy of the same object is already held.
@@ -59,8 +51,13 @@ func (s *objectStore) add(d decoded, seq int64) {
 	st := &stored{d: d, seq: seq, uid: types.UID(d.uid), rv: d.resourceVersion,
 		key: storeKey{d.gvk.Group, d.kind, d.namespace, d.name}}
 	var have *stored
-	if st.uid != "" {
-		have = s.byUID[st.uidKey()]
+	if h := s.byUID[st.uid]; st.uid != "" && h != nil {
+		if h.key.Kind == st.key.Kind && h.key.Namespace == st.key.Namespace && h.key.Name == st.key.Name {
+			have = h // one object, possibly served in two API groups
+		} else if s.byName[st.key] == nil {
+			// Another object with the same UID.
+			s.sharedUIDs[st.uid] = max(s.sharedUIDs[st.uid], 1) + 1
+		}
 	}
 	if have == nil {
 		have = s.byName[st.key]
@@ -70,15 +67,13 @@ func (s *objectStore) add(d decoded, seq int64) {
 			return
 		}
 		have.dropped = true
-		if have.uid != "" {
-			delete(s.byUID, have.uidKey())
+		if have.uid != "" && s.byUID[have.uid] == have {
+			delete(s.byUID, have.uid)
 		}
 		delete(s.byName, have.key)
-	} else if st.uid != "" {
-		s.sharedUIDs[st.uid]++
 	}
-	if st.uid != "" {
-		s.byUID[st.uidKey()] = st
+	if st.uid != "" && s.byUID[st.uid] == nil {
+		s.byUID[st.uid] = st
 	}
 	s.byName[st.key] = st
 	s.order = append(s.order, st)
