@@ -242,6 +242,11 @@ func decodeDocument(d document, opts decodeOptions) (decoded, error) {
 			d.Kind, d.APIVersion = opts.hintKind, opts.hintAPIVersion
 		}
 	}
+	if d.Index >= 0 && isBuiltinList(d.Kind) {
+		// kubectl never writes a List inside a List; one put together by
+		// hand is not unpacked.
+		return decoded{}, fmt.Errorf("the item is itself a %s, and a List inside a List is not unpacked", d.Kind)
+	}
 	if len(raw) == 0 || string(raw) == "null" {
 		if d.Index >= 0 {
 			return decoded{}, errNullItem
@@ -324,7 +329,7 @@ func decodeDocument(d document, opts decodeOptions) (decoded, error) {
 	if u.GetKind() == "" {
 		u.SetKind(d.Kind)
 	}
-	if u.GetKind() == "Secret" || strings.HasSuffix(u.GetKind(), "List") {
+	if u.GetKind() == "Secret" || isBuiltinList(u.GetKind()) || u.GetKind() == "List" {
 		// A Secret the scheme could not type (an unknown apiVersion) is not kept:
 		// its values would survive. Nested Lists are not objects.
 		return decoded{}, fmt.Errorf("%s of apiVersion %q is not readable", shortText(u.GetKind()), shortText(u.GetAPIVersion()))
@@ -703,4 +708,18 @@ func fastUnmarshal(raw []byte, obj any) (err error) {
 		}
 	}()
 	return gojson.Unmarshal(raw, obj)
+}
+
+// isBuiltinList tells a List kind of the API (List, PodList, ...) from a
+// custom kind whose name merely ends in "List".
+func isBuiltinList(kind string) bool {
+	if kind == "List" {
+		return true
+	}
+	item, ok := strings.CutSuffix(kind, "List")
+	if !ok {
+		return false
+	}
+	_, known := knownKinds()[item]
+	return known
 }

@@ -877,3 +877,27 @@ func TestCutOffArchiveLeavesKindsUnknown(t *testing.T) {
 	d := load(t, cut)
 	assertCovers(t, d.Coverage, "ServiceAccount", "shop", "default", false, "is cut off after")
 }
+
+// TestNestedListNamed: a List inside a List (never written by kubectl) is
+// named plainly in its warning; a custom kind whose name ends in List is read.
+func TestNestedListNamed(t *testing.T) {
+	d := load(t, writeFile(t, "dump.yaml", `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: List
+  items: []
+- apiVersion: example.com/v1
+  kind: IPAllowList
+  metadata: {name: a, namespace: shop}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: p, namespace: shop}
+`))
+	if d.Source.Objects["IPAllowList"] != 1 || d.Source.Objects["Pod"] != 1 {
+		t.Errorf("objects %v", d.Source.Objects)
+	}
+	if len(d.Warnings) != 1 || !strings.Contains(d.Warnings[0], "the item is itself a List, and a List inside a List is not unpacked") {
+		t.Errorf("warnings %q", d.Warnings)
+	}
+}
